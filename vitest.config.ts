@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for the repo. Unit tests sit next to the code; integration tests
+// (`*.integration.test.ts`) talk to real local engines (DynamoDB Local, fauxqs,
+// our EventBridge and Step Functions) and get longer timeouts.
+export default defineConfig({
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "packages/web/**"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
