@@ -1,0 +1,26 @@
+import type { LinkName } from "./resources";
+
+// What `Resource.<Name>` holds at run time for each link, as SST's components
+// expose it (Dynamo → name, Queue → url, SnsTopic → arn, Bus → name + arn) and
+// as the local cloud injects it through `SST_RESOURCE_<Name>` env vars.
+export interface LinkProperties {
+  OrdersTable: { name: string };
+  InventoryTable: { name: string };
+  IdempotencyTable: { name: string };
+  Bus: { name: string; arn: string };
+  NotificationsTopic: { arn: string };
+  FulfillmentSaga: { arn: string; name: string };
+  PaymentProvider: { url: string };
+  OrderPolicy: {
+    approvalThresholdCents: number;
+    maxLinesPerOrder: number;
+    maxQuantityPerLine: number;
+  };
+  Auth: { operatorGroup: string; issuer: string; clientId: string };
+}
+
+export type QueueLink = { url: string; arn: string };
+
+export type ResourceLinks = {
+  [K in LinkName]: K extends keyof LinkProperties ? LinkProperties[K] : QueueLink;
+};

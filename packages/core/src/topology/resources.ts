@@ -1,0 +1,482 @@
+// The one description of the system's topology. `infra/` turns it into AWS
+// resources with SST; `packages/local` turns it into local tables, queues,
+// topics, rules, mappings and the state machine. Neither runtime hard-codes a
+// name, a pattern, a queue setting, a timeout or a link: they read them here,
+// so the two cannot drift. Keys double as SST component names and as the
+// `Resource.<Name>` link names handlers see.
+
+export const app = {
+  name: "orders",
+  /** Event `source` of events about orders, as consumers' rules match them. */
+  eventSource: "orders.api",
+} as const;
+
+// ─── Data ────────────────────────────────────────────────────────────────────
+
+export interface TableSpec {
+  hashKey: string;
+  rangeKey?: string;
+  globalIndexes: Record<string, { hashKey: string; rangeKey?: string }>;
+  stream?: "new-and-old-images";
+  ttl?: string;
+}
+
+export const tables = {
+  /** System of record: order META, journal entries, payment, approval, notification items. */
+  OrdersTable: {
+    hashKey: "pk",
+    rangeKey: "sk",
+    globalIndexes: {
+      // Console lists: orders by status, by customer, and lookup by correlation id.
+      byStatus: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
+      byCustomer: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+      byCorrelation: { hashKey: "gsi3pk", rangeKey: "gsi3sk" },
+    },
+    // The stream is the transactional outbox (seed §8.2): OrderPlaced and
+    // OrderStatusChanged are published from committed writes.
+    stream: "new-and-old-images",
+    ttl: "expiresAt",
+  },
+  /** Stock per SKU and reservation records; only the saga's inventory steps touch it. */
+  InventoryTable: {
+    hashKey: "pk",
+    rangeKey: "sk",
+    globalIndexes: {},
+  },
+  /** Powertools idempotency persistence layer (its default key and TTL attribute names). */
+  IdempotencyTable: {
+    hashKey: "id",
+    globalIndexes: {},
+    ttl: "expiration",
+  },
+} as const satisfies Record<string, TableSpec>;
+
+// ─── Functions ───────────────────────────────────────────────────────────────
+
+/** Every queue, by role. Spelled out so functions can link to them before `queues` is defined. */
+export type WorkQueueName = "PaymentQueue" | "ApprovalsQueue" | "EmailQueue" | "SmsQueue";
+export type DlqName =
+  | "PaymentQueueDlq"
+  | "ApprovalsQueueDlq"
+  | "EmailQueueDlq"
+  | "SmsQueueDlq"
+  | "PaymentRuleDlq"
+  | "NotificationsRuleDlq"
+  | "SagaRuleDlq"
+  | "StreamFailures";
+export type QueueName = WorkQueueName | DlqName;
+
+/** Every name a function may link to: tables, bus, queues, topic, saga, config. */
+export type LinkName =
+  | keyof typeof tables
+  | "Bus"
+  | QueueName
+  | "NotificationsTopic"
+  | "FulfillmentSaga"
+  | "PaymentProvider"
+  | "OrderPolicy"
+  | "Auth";
+
+export interface FunctionSpec {
+  /** Handler path from the repo root, as SST expects it. */
+  handler: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Least privilege: the only resources this function may reach. */
+  links: readonly LinkName[];
+  description: string;
+}
+
+const fn = (
+  file: string,
+  timeoutSeconds: number,
+  links: readonly LinkName[],
+  description: string,
+  memoryMb = 512,
+): FunctionSpec => ({
+  handler: `packages/functions/src/${file}.handler`,
+  timeoutSeconds,
+  memoryMb,
+  links,
+  description,
+});
+
+export const functions = {
+  Ingress: fn(
+    "ingress",
+    10,
+    ["OrdersTable", "InventoryTable", "OrderPolicy"],
+    "POST /api/orders: validate, idempotent conditional create, 202 + status URL",
+  ),
+  OrderStatus: fn(
+    "order-status",
+    10,
+    ["OrdersTable"],
+    "GET /api/orders/{orderId}: status and timeline for the owning customer",
+  ),
+  Catalog: fn("catalog", 10, ["InventoryTable"], "GET /api/catalog: SKUs, prices and stock"),
+  StreamPublisher: fn(
+    "stream-publisher",
+    30,
+    ["OrdersTable", "Bus"],
+    "Orders stream → OrderPlaced.v1 / OrderStatusChanged.v1 on the bus (outbox)",
+  ),
+  PaymentWorker: fn(
+    "payment-worker",
+    15,
+    ["OrdersTable", "IdempotencyTable", "PaymentProvider"],
+    "Payment queue → authorise with the provider, PAYMENT item",
+  ),
+  Notifier: fn(
+    "notifier",
+    10,
+    ["OrdersTable", "IdempotencyTable"],
+    "Per-channel notification queues → send and record each notification",
+  ),
+  ApprovalsWorker: fn(
+    "approvals-worker",
+    10,
+    ["OrdersTable"],
+    "Approvals queue → pending approval item with its task token and deadline",
+  ),
+  ClaimOrder: fn(
+    "saga/claim-order",
+    10,
+    ["OrdersTable"],
+    "Saga: bind the order to this execution; a second saga for it stops here",
+  ),
+  ReserveInventory: fn(
+    "saga/reserve-inventory",
+    10,
+    ["InventoryTable", "OrdersTable"],
+    "Saga: reserve every line in one transaction",
+  ),
+  ReleaseInventory: fn(
+    "saga/release-inventory",
+    10,
+    ["InventoryTable", "OrdersTable"],
+    "Saga compensation: release the reservation (idempotent)",
+  ),
+  CapturePayment: fn(
+    "saga/capture-payment",
+    15,
+    ["OrdersTable", "PaymentProvider"],
+    "Saga: capture the authorised payment",
+  ),
+  VoidPayment: fn(
+    "saga/void-payment",
+    15,
+    ["OrdersTable", "PaymentProvider"],
+    "Saga compensation: void the authorisation or refund the capture (idempotent)",
+  ),
+  CompleteOrder: fn(
+    "saga/complete-order",
+    10,
+    ["OrdersTable", "InventoryTable"],
+    "Saga: mark FULFILLED (status-guarded), ship the reservation",
+  ),
+  CancelOrder: fn(
+    "saga/cancel-order",
+    10,
+    ["OrdersTable"],
+    "Saga compensation: mark CANCELLED (status-guarded)",
+  ),
+  AdminApi: fn(
+    "admin-api",
+    29,
+    [
+      "OrdersTable",
+      "InventoryTable",
+      "FulfillmentSaga",
+      "Bus",
+      "PaymentQueue",
+      "PaymentQueueDlq",
+      "PaymentRuleDlq",
+      "ApprovalsQueue",
+      "ApprovalsQueueDlq",
+      "EmailQueue",
+      "EmailQueueDlq",
+      "SmsQueue",
+      "SmsQueueDlq",
+      "NotificationsRuleDlq",
+      "SagaRuleDlq",
+      "StreamFailures",
+      "Auth",
+    ],
+    "Hono admin API for the ops console (operator group required)",
+    1024,
+  ),
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+// ─── Queues ──────────────────────────────────────────────────────────────────
+
+const DAY = 86_400;
+
+export interface WorkQueueSpec {
+  kind: "work";
+  dlq: DlqName;
+  maxReceiveCount: number;
+  retentionSeconds: number;
+  /** ≥ 6× the consumer's timeout (seed §5.2), checked by topology tests. */
+  visibilityTimeoutSeconds: number;
+  consumer: {
+    function: FunctionName;
+    batchSize: number;
+    batchingWindowSeconds: number;
+    /** Event source mapping ScalingConfig.MaximumConcurrency (2–1000). */
+    maxConcurrency: number;
+    /** Partial batch responses (FunctionResponseTypes: ReportBatchItemFailures). */
+    reportBatchItemFailures: true;
+  };
+}
+
+export interface DlqSpec {
+  kind: "dlq";
+  retentionSeconds: number;
+  /** What lands here: consumer failures (SQS redrive) or undeliverable events (rule DLQ). */
+  catches: "consumer-failures" | "rule-delivery-failures" | "stream-failures";
+}
+
+const dlq = (catches: DlqSpec["catches"]): DlqSpec => ({
+  kind: "dlq",
+  retentionSeconds: 14 * DAY,
+  catches,
+});
+
+export const queues = {
+  PaymentQueue: {
+    kind: "work",
+    dlq: "PaymentQueueDlq",
+    maxReceiveCount: 5,
+    retentionSeconds: 4 * DAY,
+    visibilityTimeoutSeconds: 90,
+    consumer: {
+      function: "PaymentWorker",
+      batchSize: 10,
+      batchingWindowSeconds: 1,
+      maxConcurrency: 5,
+      reportBatchItemFailures: true,
+    },
+  },
+  ApprovalsQueue: {
+    kind: "work",
+    dlq: "ApprovalsQueueDlq",
+    maxReceiveCount: 5,
+    retentionSeconds: 4 * DAY,
+    visibilityTimeoutSeconds: 60,
+    consumer: {
+      function: "ApprovalsWorker",
+      batchSize: 10,
+      batchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      reportBatchItemFailures: true,
+    },
+  },
+  EmailQueue: {
+    kind: "work",
+    dlq: "EmailQueueDlq",
+    maxReceiveCount: 5,
+    retentionSeconds: 4 * DAY,
+    visibilityTimeoutSeconds: 60,
+    consumer: {
+      function: "Notifier",
+      batchSize: 10,
+      batchingWindowSeconds: 1,
+      maxConcurrency: 2,
+      reportBatchItemFailures: true,
+    },
+  },
+  SmsQueue: {
+    kind: "work",
+    dlq: "SmsQueueDlq",
+    maxReceiveCount: 5,
+    retentionSeconds: 4 * DAY,
+    visibilityTimeoutSeconds: 60,
+    consumer: {
+      function: "Notifier",
+      batchSize: 10,
+      batchingWindowSeconds: 1,
+      maxConcurrency: 2,
+      reportBatchItemFailures: true,
+    },
+  },
+  PaymentQueueDlq: dlq("consumer-failures"),
+  ApprovalsQueueDlq: dlq("consumer-failures"),
+  EmailQueueDlq: dlq("consumer-failures"),
+  SmsQueueDlq: dlq("consumer-failures"),
+  PaymentRuleDlq: dlq("rule-delivery-failures"),
+  NotificationsRuleDlq: dlq("rule-delivery-failures"),
+  SagaRuleDlq: dlq("rule-delivery-failures"),
+  StreamFailures: dlq("stream-failures"),
+} as const satisfies Record<WorkQueueName, WorkQueueSpec> & Record<DlqName, DlqSpec>;
+
+// ─── Events ──────────────────────────────────────────────────────────────────
+
+export const detailTypes = {
+  OrderPlaced: "OrderPlaced.v1",
+  OrderStatusChanged: "OrderStatusChanged.v1",
+} as const;
+
+export const bus = {
+  name: "Bus",
+  /** Everything the orders service publishes is archived for replay (seed §9.5). */
+  archive: {
+    name: "orders-archive",
+    retentionDays: 30,
+    pattern: { source: [app.eventSource] },
+  },
+} as const;
+
+export const notifications = {
+  topic: "NotificationsTopic",
+  /**
+   * EventBridge targets cannot set SNS message attributes, so each channel
+   * filters on the message body (FilterPolicyScope: MessageBody) — the raw
+   * EventBridge event JSON.
+   */
+  subscriptions: {
+    EmailQueue: {
+      "detail-type": [detailTypes.OrderPlaced, detailTypes.OrderStatusChanged],
+      detail: { status: ["ACCEPTED", "AWAITING_APPROVAL", "FULFILLED", "CANCELLED"] },
+    },
+    SmsQueue: {
+      "detail-type": [detailTypes.OrderStatusChanged],
+      detail: { status: ["FULFILLED", "CANCELLED"] },
+    },
+  } satisfies Partial<Record<WorkQueueName, object>>,
+} as const;
+
+export type RuleTarget =
+  | { kind: "queue"; queue: WorkQueueName; deadLetter: DlqName }
+  | { kind: "topic"; topic: "NotificationsTopic"; deadLetter: DlqName }
+  | { kind: "saga"; inputPath: string; deadLetter: DlqName };
+
+export interface RuleSpec {
+  description: string;
+  pattern: Record<string, unknown>;
+  target: RuleTarget;
+}
+
+export const rules = {
+  OrderPlacedToPayment: {
+    description: "Every placed order is authorised by the payment worker",
+    pattern: { source: [app.eventSource], "detail-type": [detailTypes.OrderPlaced] },
+    target: { kind: "queue", queue: "PaymentQueue", deadLetter: "PaymentRuleDlq" },
+  },
+  OrderPlacedToSaga: {
+    description: "Every placed order starts the fulfilment saga",
+    pattern: { source: [app.eventSource], "detail-type": [detailTypes.OrderPlaced] },
+    target: { kind: "saga", inputPath: "$.detail", deadLetter: "SagaRuleDlq" },
+  },
+  OrderEventsToNotifications: {
+    description: "Customer-visible order events fan out to notification channels",
+    pattern: {
+      source: [app.eventSource],
+      "detail-type": [detailTypes.OrderPlaced, detailTypes.OrderStatusChanged],
+    },
+    target: { kind: "topic", topic: "NotificationsTopic", deadLetter: "NotificationsRuleDlq" },
+  },
+} as const satisfies Record<string, RuleSpec>;
+
+// ─── Streams ─────────────────────────────────────────────────────────────────
+
+export const streamMappings = {
+  OrdersStream: {
+    table: "OrdersTable",
+    function: "StreamPublisher",
+    batchSize: 100,
+    batchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    maximumRetryAttempts: 10,
+    bisectBatchOnFunctionError: true,
+    reportBatchItemFailures: true,
+    onFailure: "StreamFailures",
+  },
+} as const satisfies Record<
+  string,
+  {
+    table: keyof typeof tables;
+    function: FunctionName;
+    batchSize: number;
+    batchingWindowSeconds: number;
+    startingPosition: "TRIM_HORIZON" | "LATEST";
+    maximumRetryAttempts: number;
+    bisectBatchOnFunctionError: boolean;
+    reportBatchItemFailures: boolean;
+    onFailure: DlqName;
+  }
+>;
+
+// ─── HTTP API ────────────────────────────────────────────────────────────────
+
+export const scopes = {
+  read: "orders/read",
+  write: "orders/write",
+} as const;
+
+export interface RouteSpec {
+  function: FunctionName;
+  /** OAuth scopes the JWT authorizer requires (any of them). Empty: any valid token. */
+  scopes: readonly string[];
+  /** Route-level throttling: requests per second and burst. */
+  throttle: { rate: number; burst: number };
+  auth: "jwt" | "none";
+}
+
+export const api = {
+  /** Stage-wide default throttle; routes may tighten it. */
+  defaultThrottle: { rate: 500, burst: 1000 },
+  cors: {
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-correlation-id"],
+    exposeHeaders: ["x-correlation-id", "location"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    maxAgeSeconds: 600,
+  },
+  routes: {
+    "POST /api/orders": {
+      function: "Ingress",
+      scopes: [scopes.write],
+      throttle: { rate: 200, burst: 400 },
+      auth: "jwt",
+    },
+    "GET /api/orders/{orderId}": {
+      function: "OrderStatus",
+      scopes: [scopes.read],
+      throttle: { rate: 500, burst: 1000 },
+      auth: "jwt",
+    },
+    "GET /api/catalog": {
+      function: "Catalog",
+      scopes: [scopes.read],
+      throttle: { rate: 500, burst: 1000 },
+      auth: "jwt",
+    },
+    "ANY /api/admin/{proxy+}": {
+      function: "AdminApi",
+      scopes: [],
+      throttle: { rate: 100, burst: 200 },
+      auth: "jwt",
+    },
+  } satisfies Record<string, RouteSpec>,
+} as const;
+
+// ─── Auth ────────────────────────────────────────────────────────────────────
+
+export const auth = {
+  /** Cognito group (and local provider group) whose members may use the admin API. */
+  operatorGroup: "ops",
+  resourceServer: "orders",
+} as const;
+
+// ─── Business policy ─────────────────────────────────────────────────────────
+
+export const orderPolicy = {
+  /** Orders whose total (in cents) exceeds this wait for an operator's approval. */
+  approvalThresholdCents: 100_000,
+  /** How long a flagged order waits for a decision before it is cancelled. */
+  approvalTimeoutSeconds: 86_400,
+  maxLinesPerOrder: 25,
+  maxQuantityPerLine: 100,
+} as const;
