@@ -43,6 +43,15 @@ export const tables = {
     rangeKey: "sk",
     globalIndexes: {},
   },
+  /**
+   * The sandbox payment provider's own ledger (authorisations, captures, voids,
+   * refunds). It belongs to the provider, not to us: only PaymentSandbox links it.
+   */
+  PaymentLedgerTable: {
+    hashKey: "pk",
+    rangeKey: "sk",
+    globalIndexes: {},
+  },
   /** Powertools idempotency persistence layer (its default key and TTL attribute names). */
   IdempotencyTable: {
     hashKey: "id",
@@ -180,6 +189,12 @@ export const functions = {
     10,
     ["OrdersTable"],
     "Saga compensation: mark CANCELLED (status-guarded)",
+  ),
+  PaymentSandbox: fn(
+    "payment-sandbox",
+    10,
+    ["PaymentLedgerTable"],
+    "Sandbox payment provider (test mode): its own API and ledger, deterministic test cards",
   ),
   AdminApi: fn(
     "admin-api",
