@@ -7,6 +7,7 @@ export interface LinkProperties {
   OrdersTable: { name: string };
   InventoryTable: { name: string };
   IdempotencyTable: { name: string };
+  PaymentLedgerTable: { name: string };
   Bus: { name: string; arn: string };
   NotificationsTopic: { arn: string };
   FulfillmentSaga: { arn: string; name: string };
