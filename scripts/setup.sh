@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian 12 machine needs before `pnpm dev` or `pnpm test`:
+# Java (DynamoDB Local), Debian's Chromium (Playwright cannot download its own
+# browser here), the AWS CLI (conformance tests), pnpm, the workspace (which
+# brings Node 24 itself) and DynamoDB Local. Idempotent: re-running skips what
+# is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v aws >/dev/null || missing+=(awscli)
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]} from Debian"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PNPM_VERSION=12.4.2
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  echo "setup: installing pnpm@$PNPM_VERSION"
+  npm install -g -E "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+# --frozen-lockfile on CI so a drifting lockfile fails loudly instead of resolving anew.
+if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
+pnpm exec node scripts/setup-dynamodb-local.mjs
+echo "setup: done (node $(pnpm exec node --version), pnpm $(pnpm --version))"
