@@ -1,0 +1,82 @@
+// Shared types of the local Step Functions runtime.
+
+export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+export type JSONObject = { [key: string]: JSONValue };
+
+/**
+ * What a Task state may call. Injected so tests can run ASL semantics with in-memory
+ * Lambda user code, and the local cloud can wire in its own Lambda runner and endpoints.
+ */
+export interface ServiceIntegrations {
+  /** Invokes a function; `functionError` set means the function (not AWS) failed. */
+  invokeLambda(
+    functionArn: string,
+    payload: unknown,
+  ): Promise<{ payload?: unknown; functionError?: string }>;
+  /** Calls an AWS API with SDK v3 command input (the ASL Parameters, PascalCase). */
+  aws(service: AwsService, action: string, params: object): Promise<unknown>;
+}
+
+export type AwsService = "dynamodb" | "sqs" | "sns" | "events";
+
+export interface StepFunctionsOptions {
+  dataDir: string;
+  accountId: string;
+  region: string;
+  integrations: ServiceIntegrations;
+  /** Wall clock in epoch ms; timestamps and deadlines use it, sleeps use real timers. */
+  now?: () => number;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface StepFunctions {
+  handle(action: string, body: unknown): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** An ASL error as it travels through Retry/Catch: `{Error, Cause}`. */
+export interface StatesError {
+  Error: string;
+  Cause: string;
+}
+
+export interface StateMachineRecord {
+  arn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: string;
+  created: number;
+  updated: number;
+}
+
+export interface ExecutionRecord {
+  arn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  start: number;
+  stop: number | null;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  /** Definition snapshot taken at start: later updates do not change a running execution. */
+  definition: string;
+  roleArn: string;
+  lastEventId: number;
+}
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
