@@ -36,7 +36,8 @@ function renameChoiceRule(rule: JSONValue): JSONValue {
   if (rule === null || typeof rule !== "object") return rule;
   const out: JSONObject = {};
   for (const [k, v] of Object.entries(rule)) {
-    if ((k === "Variable" || k.endsWith("Path")) && typeof v === "string") out[k] = renameContext(v);
+    if ((k === "Variable" || k.endsWith("Path")) && typeof v === "string")
+      out[k] = renameContext(v);
     else if (k === "And" || k === "Or" || k === "Not") out[k] = renameChoiceRule(v);
     else out[k] = v;
   }
@@ -46,7 +47,8 @@ function renameChoiceRule(rule: JSONValue): JSONValue {
 function renameState(state: JSONObject): JSONObject {
   const out: JSONObject = {};
   for (const [k, v] of Object.entries(state)) {
-    if (k.endsWith("Path") && k !== "ResultPath" && typeof v === "string") out[k] = renameContext(v);
+    if (k.endsWith("Path") && k !== "ResultPath" && typeof v === "string")
+      out[k] = renameContext(v);
     else if (k === "Parameters" || k === "ResultSelector" || k === "ItemSelector")
       out[k] = renameTemplate(v);
     else if (k === "Choices") out[k] = renameChoiceRule(v);
@@ -143,7 +145,11 @@ export function passOutput(key: string, state: JSONObject, input: JSONValue, ctx
 }
 
 /** Catch: the error object placed at the catcher's ResultPath (default `$`). */
-export function caughtOutput(resultPath: JSONValue | undefined, rawInput: JSONValue, error: JSONValue) {
+export async function caughtOutput(
+  resultPath: JSONValue | undefined,
+  rawInput: JSONValue,
+  error: JSONValue,
+) {
   const m = new StateMachine(
     {
       StartAt: "S",
@@ -158,7 +164,12 @@ export function caughtOutput(resultPath: JSONValue | undefined, rawInput: JSONVa
     },
     { validationOptions: { noValidate: true } },
   );
-  return m.run(rawInput as never).result as Promise<JSONValue>;
+  try {
+    return (await m.run(rawInput as never).result) as JSONValue;
+  } catch (err) {
+    const cause = (err as { cause?: { name?: string; message?: string } }).cause;
+    throw new StatesRuntimeError(cause?.name ?? "States.Runtime", cause?.message ?? String(err));
+  }
 }
 
 /** Choice: which state comes next, and the Choice state's output. */
@@ -171,7 +182,11 @@ export async function choose(key: string, state: JSONObject, input: JSONValue, c
       States[`T${i}`] = { Type: "Pass", Parameters: { index: i, "output.$": "$" }, End: true };
       return { ...(renameChoiceRule(rule) as JSONObject), Next: `T${i}` };
     });
-    const choice: JSONObject = { ...pick(state, ["InputPath", "OutputPath"]), Type: "Choice", Choices: rules };
+    const choice: JSONObject = {
+      ...pick(state, ["InputPath", "OutputPath"]),
+      Type: "Choice",
+      Choices: rules,
+    };
     if (typeof state.Default === "string") {
       choice.Default = "TD";
       States.TD = { Type: "Pass", Parameters: { index: -1, "output.$": "$" }, End: true };

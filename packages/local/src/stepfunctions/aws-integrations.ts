@@ -54,7 +54,10 @@ export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): Ser
   return {
     async aws(service: AwsService, action: string, params: object) {
       const send = commands[`${service}:${action}`];
-      if (!send) throw Object.assign(new Error(`Unsupported ${service}:${action}`), { name: "InvalidAction" });
+      if (!send)
+        throw Object.assign(new Error(`Unsupported ${service}:${action}`), {
+          name: "InvalidAction",
+        });
       return send(clients[service], params);
     },
     invokeLambda:

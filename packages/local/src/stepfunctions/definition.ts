@@ -22,7 +22,10 @@ export function parseDefinition(text: unknown): Graph {
   try {
     graph = JSON.parse(text);
   } catch (err) {
-    throw apiError("InvalidDefinition", `Invalid State Machine Definition: '${(err as Error).message}'`);
+    throw apiError(
+      "InvalidDefinition",
+      `Invalid State Machine Definition: '${(err as Error).message}'`,
+    );
   }
   if (graph === null || typeof graph !== "object" || Array.isArray(graph)) {
     throw apiError("InvalidDefinition", "Invalid State Machine Definition: not a JSON object");
@@ -33,7 +36,10 @@ export function parseDefinition(text: unknown): Graph {
   try {
     new StateMachine(graph as never, { validationOptions: { checkArn: true, checkPaths: true } });
   } catch (err) {
-    throw apiError("InvalidDefinition", `Invalid State Machine Definition: ${(err as Error).message}`);
+    throw apiError(
+      "InvalidDefinition",
+      `Invalid State Machine Definition: ${(err as Error).message}`,
+    );
   }
   forEachState(graph, (name, state) => {
     if (state.Type === "Task" && !parseResource(state.Resource as string)) {

@@ -26,13 +26,17 @@ export function createStepFunctionsListener(sfn: Pick<StepFunctions, "handle">) 
     try {
       const target = String(req.headers["x-amz-target"] ?? "");
       if (req.method !== "POST" || !target.startsWith(TARGET_PREFIX)) {
-        return send(400, { __type: "UnknownOperationException", message: "Missing or unknown X-Amz-Target" });
+        return send(400, {
+          __type: "UnknownOperationException",
+          message: "Missing or unknown X-Amz-Target",
+        });
       }
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > MAX_BODY_BYTES) return send(413, { __type: "RequestEntityTooLarge", message: "Body too large" });
+        if (size > MAX_BODY_BYTES)
+          return send(413, { __type: "RequestEntityTooLarge", message: "Body too large" });
         chunks.push(chunk as Buffer);
       }
       const text = Buffer.concat(chunks).toString("utf8");

@@ -1,4 +1,5 @@
 // Local AWS Step Functions (Standard): API, durable runner, service integrations.
-export { createStepFunctions } from "./step-functions";
+
 export { createStepFunctionsListener } from "./http";
+export { createStepFunctions } from "./step-functions";
 export type { ServiceIntegrations, StepFunctions, StepFunctionsOptions } from "./types";

@@ -10,7 +10,8 @@ export function pageOf(body: Record<string, unknown>, scope: string) {
   if (body.nextToken !== undefined && body.nextToken !== null) {
     try {
       const parsed = JSON.parse(Buffer.from(String(body.nextToken), "base64url").toString("utf8"));
-      if (parsed.s !== scope || !Number.isInteger(parsed.o) || parsed.o < 0) throw new Error("scope");
+      if (parsed.s !== scope || !Number.isInteger(parsed.o) || parsed.o < 0)
+        throw new Error("scope");
       offset = parsed.o;
     } catch {
       throw apiError("InvalidToken", "Invalid Token: 'Invalid token'");

@@ -11,14 +11,20 @@
 // no second TaskScheduled is written for it. A callback task that already reached
 // TaskSubmitted is not called again: it waits for its original token. Waits and retry
 // back-offs resume with their original deadlines.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as Asl from "./asl-eval";
 import { type Graph, graphAt } from "./definition";
 import { Halt, StatesRuntimeError } from "./errors";
 import { findCatcher, isTerminalError, retryDelayMs } from "./retry-policy";
 import type { Store } from "./store";
 import { callResource, parseResource, type TaskResource } from "./task-resources";
-import type { ExecutionRecord, JSONObject, JSONValue, ServiceIntegrations, StatesError } from "./types";
+import type {
+  ExecutionRecord,
+  JSONObject,
+  JSONValue,
+  ServiceIntegrations,
+  StatesError,
+} from "./types";
 
 type Step =
   | { kind: "entered" }
@@ -79,6 +85,8 @@ export class ExecutionRunner {
   private readonly halted = new AbortController();
   private readonly wakers = new Map<string, () => void>();
   private readonly graph: Graph;
+  /** Identifies this definition's states in asl-eval's cache of compiled micro machines. */
+  private readonly definitionKey: string;
   private timeoutTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -86,6 +94,7 @@ export class ExecutionRunner {
     private readonly exec: ExecutionRecord,
   ) {
     this.graph = JSON.parse(exec.definition);
+    this.definitionKey = createHash("sha1").update(exec.definition).digest("base64url");
   }
 
   /** Records the start of a new execution; synchronous so the API answers after it. */
@@ -117,7 +126,10 @@ export class ExecutionRunner {
         ? this.exec.start + this.graph.TimeoutSeconds * 1000 - this.deps.now()
         : undefined;
     if (remaining !== undefined) {
-      this.timeoutTimer = setTimeout(() => this.timeOut(), Math.max(0, Math.min(remaining, MAX_TIMER)));
+      this.timeoutTimer = setTimeout(
+        () => this.timeOut(),
+        Math.max(0, Math.min(remaining, MAX_TIMER)),
+      );
     }
     try {
       const root = this.deps.store.frame(this.exec.arn, "root") as Frame;
@@ -136,9 +148,16 @@ export class ExecutionRunner {
           });
         } else {
           this.event(root, "ExecutionSucceeded", {
-            executionSucceededEventDetails: { output: json(result.output), outputDetails: { truncated: false } },
+            executionSucceededEventDetails: {
+              output: json(result.output),
+              outputDetails: { truncated: false },
+            },
           });
-          this.deps.store.finishExecution(this.exec.arn, { status: "SUCCEEDED", stop: at, output: json(result.output) });
+          this.deps.store.finishExecution(this.exec.arn, {
+            status: "SUCCEEDED",
+            stop: at,
+            output: json(result.output),
+          });
         }
       });
     } catch (err) {
@@ -174,9 +193,16 @@ export class ExecutionRunner {
           type: "ExecutionTimedOut",
           previousEventId: e.lastEventId,
           timestamp: this.deps.now() / 1000,
-          executionTimedOutEventDetails: { error: "States.Timeout", cause: "The execution timed out" },
+          executionTimedOutEventDetails: {
+            error: "States.Timeout",
+            cause: "The execution timed out",
+          },
         });
-        store.finishExecution(this.exec.arn, { status: "TIMED_OUT", stop: this.deps.now(), error: "States.Timeout" });
+        store.finishExecution(this.exec.arn, {
+          status: "TIMED_OUT",
+          stop: this.deps.now(),
+          error: "States.Timeout",
+        });
       });
     } catch {
       // halted meanwhile
@@ -214,18 +240,24 @@ export class ExecutionRunner {
         RoleArn: this.exec.roleArn,
       },
       State: { Name: frame.state, EnteredTime: iso(frame.enteredAt), RetryCount: frame.retryCount },
-      StateMachine: { Id: this.exec.stateMachineArn, Name: this.exec.stateMachineArn.split(":")[6] ?? "" },
+      StateMachine: {
+        Id: this.exec.stateMachineArn,
+        Name: this.exec.stateMachineArn.split(":")[6] ?? "",
+      },
     };
   }
 
   // Frames
 
-  private async runFrame(frame: Frame, signal: AbortSignal): Promise<{ output: JSONValue } | { error: StatesError }> {
+  private async runFrame(
+    frame: Frame,
+    signal: AbortSignal,
+  ): Promise<{ output: JSONValue } | { error: StatesError }> {
     while (frame.status === "RUNNING") {
       if (signal.aborted) throw new Halt();
       const graph = graphAt(this.graph, frame.path);
       const state = graph.States[frame.state] as State;
-      const key = `${this.exec.definition.length}:${frame.path.join("/")}:${frame.state}`;
+      const key = `${this.definitionKey}:${JSON.stringify(frame.path)}:${frame.state}`;
       try {
         await this.runState(frame, state, key, signal);
       } catch (err) {
@@ -245,19 +277,42 @@ export class ExecutionRunner {
     }
     switch (state.Type) {
       case "Pass":
-        return this.advance(frame, state, await Asl.passOutput(key, state, frame.input, ctx), [], signal);
+        return this.advance(
+          frame,
+          state,
+          await Asl.passOutput(key, state, frame.input, ctx),
+          [],
+          signal,
+        );
       case "Succeed":
-        return this.advance(frame, state, await Asl.passOutput(key, state, frame.input, ctx), [], signal);
+        return this.advance(
+          frame,
+          state,
+          await Asl.passOutput(key, state, frame.input, ctx),
+          [],
+          signal,
+        );
       case "Choice": {
         const { next, output } = await Asl.choose(key, state, frame.input, ctx);
         return this.advance(frame, state, output, [], signal, next);
       }
       case "Fail": {
-        const error = state.Error ?? (state.ErrorPath ? await Asl.evaluate(key, state.ErrorPath as string, frame.input, ctx) : undefined);
-        const cause = state.Cause ?? (state.CausePath ? await Asl.evaluate(key, state.CausePath as string, frame.input, ctx) : undefined);
+        const error =
+          state.Error ??
+          (state.ErrorPath
+            ? await Asl.evaluate(key, state.ErrorPath as string, frame.input, ctx)
+            : undefined);
+        const cause =
+          state.Cause ??
+          (state.CausePath
+            ? await Asl.evaluate(key, state.CausePath as string, frame.input, ctx)
+            : undefined);
         return this.tx(signal, () => {
           frame.status = "FAILED";
-          frame.error = { Error: String(error ?? "States.Fail"), Cause: cause === undefined ? "" : String(cause) };
+          frame.error = {
+            Error: String(error ?? "States.Fail"),
+            Cause: cause === undefined ? "" : String(cause),
+          };
           this.save(frame);
         });
       }
@@ -285,7 +340,11 @@ export class ExecutionRunner {
     this.tx(signal, () => {
       for (const [type, details] of before) this.event(frame, type, details);
       this.event(frame, `${state.Type}StateExited`, {
-        stateExitedEventDetails: { name: frame.state, output: json(output), outputDetails: { truncated: false } },
+        stateExitedEventDetails: {
+          name: frame.state,
+          output: json(output),
+          outputDetails: { truncated: false },
+        },
       });
       const next = nextOverride ?? (state.Next as string | undefined);
       if (next === undefined || state.Type === "Succeed") {
@@ -302,7 +361,13 @@ export class ExecutionRunner {
           attempt: frame.attempt + 1,
           step: { kind: "entered" },
         });
-        enterEvent(this.deps.store, this.exec.arn, frame, graph.States[next] as State, this.deps.now());
+        enterEvent(
+          this.deps.store,
+          this.exec.arn,
+          frame,
+          graph.States[next] as State,
+          this.deps.now(),
+        );
       }
       this.save(frame);
     });
@@ -335,7 +400,11 @@ export class ExecutionRunner {
     if (catcher) {
       let output: JSONValue;
       try {
-        output = await Asl.caughtOutput(catcher.ResultPath, frame.input, error as unknown as JSONValue);
+        output = await Asl.caughtOutput(
+          catcher.ResultPath,
+          frame.input,
+          error as unknown as JSONValue,
+        );
       } catch (err) {
         return this.failFrame(frame, toStatesError(err), before, signal);
       }
@@ -344,7 +413,12 @@ export class ExecutionRunner {
     return this.failFrame(frame, error, before, signal);
   }
 
-  private failFrame(frame: Frame, error: StatesError, before: Array<[string, Record<string, unknown>]>, signal: AbortSignal) {
+  private failFrame(
+    frame: Frame,
+    error: StatesError,
+    before: Array<[string, Record<string, unknown>]>,
+    signal: AbortSignal,
+  ) {
     this.tx(signal, () => {
       for (const [type, details] of before) this.event(frame, type, details);
       frame.status = "FAILED";
@@ -392,7 +466,11 @@ export class ExecutionRunner {
     return promise;
   }
 
-  private async raceWithHalt<T>(work: Promise<T>, deadline: number | null, signal: AbortSignal): Promise<T | "timeout"> {
+  private async raceWithHalt<T>(
+    work: Promise<T>,
+    deadline: number | null,
+    signal: AbortSignal,
+  ): Promise<T | "timeout"> {
     const controller = new AbortController();
     const both = AbortSignal.any([signal, controller.signal]);
     const timer = this.sleepUntil(deadline, both).then(
@@ -411,24 +489,39 @@ export class ExecutionRunner {
 
   // Wait
 
-  private async runWait(frame: Frame, state: State, key: string, ctx: Asl.ContextObject, signal: AbortSignal) {
+  private async runWait(
+    frame: Frame,
+    state: State,
+    key: string,
+    ctx: Asl.ContextObject,
+    signal: AbortSignal,
+  ) {
     if (frame.step.kind !== "wait") {
       const effective = await Asl.effectiveInput(key, state, frame.input, ctx, ["InputPath"]);
-      const output = await Asl.effectiveInput(key, state, frame.input, ctx, ["InputPath", "OutputPath"]);
+      const output = await Asl.effectiveInput(key, state, frame.input, ctx, [
+        "InputPath",
+        "OutputPath",
+      ]);
       let until: number;
       if (typeof state.Seconds === "number") until = this.deps.now() + state.Seconds * 1000;
       else if (typeof state.Timestamp === "string") until = Date.parse(state.Timestamp);
       else if (typeof state.SecondsPath === "string") {
         const s = await Asl.evaluate(key, state.SecondsPath, effective, ctx);
         if (typeof s !== "number" || s < 0) {
-          throw new StatesRuntimeError("States.Runtime", `SecondsPath '${state.SecondsPath}' is not a non-negative number`);
+          throw new StatesRuntimeError(
+            "States.Runtime",
+            `SecondsPath '${state.SecondsPath}' is not a non-negative number`,
+          );
         }
         until = this.deps.now() + s * 1000;
       } else {
         const t = await Asl.evaluate(key, state.TimestampPath as string, effective, ctx);
         until = typeof t === "string" ? Date.parse(t) : Number.NaN;
         if (Number.isNaN(until)) {
-          throw new StatesRuntimeError("States.Runtime", `TimestampPath '${String(state.TimestampPath)}' is not a timestamp`);
+          throw new StatesRuntimeError(
+            "States.Runtime",
+            `TimestampPath '${String(state.TimestampPath)}' is not a timestamp`,
+          );
         }
       }
       this.tx(signal, () => {
@@ -443,13 +536,22 @@ export class ExecutionRunner {
 
   // Task
 
-  private async runTask(frame: Frame, state: State, key: string, ctx: Asl.ContextObject, signal: AbortSignal) {
+  private async runTask(
+    frame: Frame,
+    state: State,
+    key: string,
+    ctx: Asl.ContextObject,
+    signal: AbortSignal,
+  ) {
     const res = parseResource(state.Resource as string) as TaskResource;
     const names = taskEventNames(res);
     const base = res.directLambda ? {} : { resourceType: res.resourceType, resource: res.resource };
     if (frame.step.kind !== "task") {
       const token = newToken();
-      const params = await Asl.effectiveInput(key, state, frame.input, { ...ctx, Task: { Token: token } });
+      const params = await Asl.effectiveInput(key, state, frame.input, {
+        ...ctx,
+        Task: { Token: token },
+      });
       const timeout = await secondsField(state, "TimeoutSeconds", key, frame.input, ctx);
       const heartbeat = await secondsField(state, "HeartbeatSeconds", key, frame.input, ctx);
       const now = this.deps.now();
@@ -489,9 +591,13 @@ export class ExecutionRunner {
     }
     const step = frame.step as Extract<Step, { kind: "task" }>;
     const timedOut = (error: string) =>
-      this.fail(frame, state, { Error: error, Cause: "" }, [
-        [names.timedOut, { [names.timedOutDetails]: { ...base, error, cause: "" } }],
-      ], signal);
+      this.fail(
+        frame,
+        state,
+        { Error: error, Cause: "" },
+        [[names.timedOut, { [names.timedOutDetails]: { ...base, error, cause: "" } }]],
+        signal,
+      );
 
     let result: JSONValue = null;
     try {
@@ -510,7 +616,11 @@ export class ExecutionRunner {
         } else {
           this.tx(signal, () => {
             this.event(frame, "TaskSubmitted", {
-              taskSubmittedEventDetails: { ...base, output: json(called), outputDetails: { truncated: false } },
+              taskSubmittedEventDetails: {
+                ...base,
+                output: json(called),
+                outputDetails: { truncated: false },
+              },
             });
             step.submitted = true;
             this.save(frame);
@@ -529,14 +639,28 @@ export class ExecutionRunner {
       if (err instanceof Halt) throw err;
       if (res.waitForTaskToken) this.closeToken(step.token);
       const error = toStatesError(err);
-      const details = res.directLambda ? { error: error.Error, cause: error.Cause } : { ...base, error: error.Error, cause: error.Cause };
-      return this.fail(frame, state, error, [[names.failed, { [names.failedDetails]: details }]], signal);
+      const details = res.directLambda
+        ? { error: error.Error, cause: error.Cause }
+        : { ...base, error: error.Error, cause: error.Cause };
+      return this.fail(
+        frame,
+        state,
+        error,
+        [[names.failed, { [names.failedDetails]: details }]],
+        signal,
+      );
     }
     const output = await Asl.stateOutput(key, state, frame.input, result as JSONValue, ctx);
     const succeededDetails = res.directLambda
       ? { output: json(result), outputDetails: { truncated: false } }
       : { ...base, output: json(result), outputDetails: { truncated: false } };
-    this.advance(frame, state, output, [[names.succeeded, { [names.succeededDetails]: succeededDetails }]], signal);
+    this.advance(
+      frame,
+      state,
+      output,
+      [[names.succeeded, { [names.succeededDetails]: succeededDetails }]],
+      signal,
+    );
   }
 
   private closeToken(token: string) {
@@ -576,17 +700,32 @@ export class ExecutionRunner {
 
   // Map and Parallel
 
-  private async runChildren(frame: Frame, state: State, key: string, ctx: Asl.ContextObject, signal: AbortSignal) {
+  private async runChildren(
+    frame: Frame,
+    state: State,
+    key: string,
+    ctx: Asl.ContextObject,
+    signal: AbortSignal,
+  ) {
     const isMap = state.Type === "Map";
     if (frame.step.kind !== "children") {
       let inputs: JSONValue[];
       if (isMap) {
         const effective = await Asl.effectiveInput(key, state, frame.input, ctx, ["InputPath"]);
-        const items = state.ItemsPath ? await Asl.evaluate(key, state.ItemsPath as string, effective, ctx) : effective;
+        const items = state.ItemsPath
+          ? await Asl.evaluate(key, state.ItemsPath as string, effective, ctx)
+          : effective;
         if (!Array.isArray(items)) {
-          throw new StatesRuntimeError("States.Runtime", `Map ItemsPath '${String(state.ItemsPath ?? "$")}' is not an array`);
+          throw new StatesRuntimeError(
+            "States.Runtime",
+            `Map ItemsPath '${String(state.ItemsPath ?? "$")}' is not an array`,
+          );
         }
-        const selector = state.ItemSelector ? "ItemSelector" : state.Parameters ? "Parameters" : undefined;
+        const selector = state.ItemSelector
+          ? "ItemSelector"
+          : state.Parameters
+            ? "Parameters"
+            : undefined;
         inputs = [];
         for (let i = 0; i < items.length; i++) {
           const value = items[i] as JSONValue;
@@ -594,7 +733,11 @@ export class ExecutionRunner {
           else {
             const itemCtx = { ...ctx, Map: { Item: { Index: i, Value: value } } };
             const tmpl = { Parameters: state[selector] as JSONValue };
-            inputs.push(await Asl.effectiveInput(`${key}:${selector}`, tmpl, effective, itemCtx, ["Parameters"]));
+            inputs.push(
+              await Asl.effectiveInput(`${key}:${selector}`, tmpl, effective, itemCtx, [
+                "Parameters",
+              ]),
+            );
           }
         }
       } else {
@@ -617,7 +760,10 @@ export class ExecutionRunner {
     const outputs: JSONValue[] = new Array(inputs.length).fill(null);
     const childIds = inputs.map((_, i) => `${frame.id}/${frame.state}@${frame.attempt}/${i}`);
     let failure: { index: number; error: StatesError } | undefined;
-    const limit = isMap && typeof state.MaxConcurrency === "number" && state.MaxConcurrency > 0 ? state.MaxConcurrency : inputs.length;
+    const limit =
+      isMap && typeof state.MaxConcurrency === "number" && state.MaxConcurrency > 0
+        ? state.MaxConcurrency
+        : inputs.length;
     let nextIndex = 0;
 
     const runOne = async (i: number) => {
@@ -626,9 +772,25 @@ export class ExecutionRunner {
       if (!child) {
         const sub = graphAt(this.graph, [...frame.path, [frame.state, isMap ? 0 : i]]);
         child = this.tx(childSignal, () => {
-          if (isMap) this.event(frame, "MapIterationStarted", { mapIterationStartedEventDetails: { name: frame.state, index: i } });
-          const c = newFrame(id, [...frame.path, [frame.state, isMap ? 0 : i]], sub.StartAt, inputs[i] as JSONValue, this.deps.now(), frame.lastEventId);
-          enterEvent(this.deps.store, this.exec.arn, c, sub.States[sub.StartAt] as State, this.deps.now());
+          if (isMap)
+            this.event(frame, "MapIterationStarted", {
+              mapIterationStartedEventDetails: { name: frame.state, index: i },
+            });
+          const c = newFrame(
+            id,
+            [...frame.path, [frame.state, isMap ? 0 : i]],
+            sub.StartAt,
+            inputs[i] as JSONValue,
+            this.deps.now(),
+            frame.lastEventId,
+          );
+          enterEvent(
+            this.deps.store,
+            this.exec.arn,
+            c,
+            sub.States[sub.StartAt] as State,
+            this.deps.now(),
+          );
           this.save(c);
           this.save(frame);
           return c;
@@ -639,8 +801,12 @@ export class ExecutionRunner {
         if (!child.reported && isMap) {
           frame.lastEventId = Math.max(frame.lastEventId, child.lastEventId);
           const details = { name: frame.state, index: i };
-          if ("error" in result) this.event(frame, "MapIterationFailed", { mapIterationFailedEventDetails: details });
-          else this.event(frame, "MapIterationSucceeded", { mapIterationSucceededEventDetails: details });
+          if ("error" in result)
+            this.event(frame, "MapIterationFailed", { mapIterationFailedEventDetails: details });
+          else
+            this.event(frame, "MapIterationSucceeded", {
+              mapIterationSucceededEventDetails: details,
+            });
         } else frame.lastEventId = Math.max(frame.lastEventId, child.lastEventId);
         child.reported = true;
         this.save(child);
@@ -674,7 +840,16 @@ export class ExecutionRunner {
       const before: Array<[string, Record<string, unknown>]> = [];
       for (const id of aborted) {
         const c = this.deps.store.frame(this.exec.arn, id) as Frame;
-        if (isMap) before.push(["MapIterationAborted", { mapIterationAbortedEventDetails: { name: frame.state, index: Number(id.split("/").pop()) } }]);
+        if (isMap)
+          before.push([
+            "MapIterationAborted",
+            {
+              mapIterationAbortedEventDetails: {
+                name: frame.state,
+                index: Number(id.split("/").pop()),
+              },
+            },
+          ]);
         c.status = "ABORTED";
         this.tx(signal, () => this.save(c));
       }
@@ -682,12 +857,37 @@ export class ExecutionRunner {
       return this.fail(frame, state, failed.error, before, signal);
     }
     const output = await Asl.stateOutput(key, state, frame.input, outputs, ctx);
-    this.advance(frame, state, output, [[isMap ? "MapStateSucceeded" : "ParallelStateSucceeded", {}]], signal);
+    this.advance(
+      frame,
+      state,
+      output,
+      [[isMap ? "MapStateSucceeded" : "ParallelStateSucceeded", {}]],
+      signal,
+    );
   }
 }
 
-function newFrame(id: string, path: Array<[string, number]>, state: string, input: JSONValue, at: number, lastEventId: number): Frame {
-  return { id, path, state, input, enteredAt: at, retries: [], retryCount: 0, attempt: 0, step: { kind: "entered" }, lastEventId, status: "RUNNING" };
+function newFrame(
+  id: string,
+  path: Array<[string, number]>,
+  state: string,
+  input: JSONValue,
+  at: number,
+  lastEventId: number,
+): Frame {
+  return {
+    id,
+    path,
+    state,
+    input,
+    enteredAt: at,
+    retries: [],
+    retryCount: 0,
+    attempt: 0,
+    step: { kind: "entered" },
+    lastEventId,
+    status: "RUNNING",
+  };
 }
 
 function enterEvent(store: Store, executionArn: string, frame: Frame, state: State, at: number) {
@@ -695,7 +895,11 @@ function enterEvent(store: Store, executionArn: string, frame: Frame, state: Sta
     type: `${state.Type}StateEntered`,
     previousEventId: frame.lastEventId,
     timestamp: at / 1000,
-    stateEnteredEventDetails: { name: frame.state, input: json(frame.input), inputDetails: { truncated: false } },
+    stateEnteredEventDetails: {
+      name: frame.state,
+      input: json(frame.input),
+      inputDetails: { truncated: false },
+    },
   });
 }
 
@@ -725,14 +929,23 @@ function taskEventNames(res: TaskResource) {
 }
 
 /** TimeoutSeconds/HeartbeatSeconds or their *Path variants; undefined means none (AWS default). */
-async function secondsField(state: State, field: string, key: string, input: JSONValue, ctx: Asl.ContextObject) {
+async function secondsField(
+  state: State,
+  field: string,
+  key: string,
+  input: JSONValue,
+  ctx: Asl.ContextObject,
+) {
   if (typeof state[field] === "number") return state[field] as number;
   const path = state[`${field}Path`];
   if (typeof path !== "string") return undefined;
   const effective = await Asl.effectiveInput(key, state, input, ctx, ["InputPath"]);
   const v = await Asl.evaluate(key, path, effective, ctx);
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-    throw new StatesRuntimeError("States.Runtime", `${field}Path '${path}' must point to a positive integer`);
+    throw new StatesRuntimeError(
+      "States.Runtime",
+      `${field}Path '${path}' must point to a positive integer`,
+    );
   }
   return v;
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { executionArn, isRoleArn, isValidName, requireArn, stateMachineArn } from "./arns";
 import { parseDefinition } from "./definition";
-import { SfnApiError, apiError } from "./errors";
+import { apiError, SfnApiError } from "./errors";
 import { nextTokenFor, pageOf } from "./pagination";
 import { ExecutionRunner, type RunnerDeps, TOKEN_PATTERN } from "./runner";
 import { Store } from "./store";
@@ -21,7 +21,8 @@ function requireString(body: Body, field: string, max = Number.POSITIVE_INFINITY
   if (typeof v !== "string" || v.length === 0) {
     throw apiError("ValidationException", `Value for ${field} must not be null`);
   }
-  if (v.length > max) throw apiError("ValidationException", `${field} must be at most ${max} characters`);
+  if (v.length > max)
+    throw apiError("ValidationException", `${field} must be at most ${max} characters`);
   return v;
 }
 
@@ -30,7 +31,10 @@ function jsonPayload(value: unknown, field: string, invalidType: string): string
   const text = value === undefined || value === null ? "{}" : value;
   if (typeof text !== "string") throw apiError("ValidationException", `${field} must be a string`);
   if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    throw apiError("ValidationException", `1 validation error detected: ${field} exceeds the 262144 byte limit`);
+    throw apiError(
+      "ValidationException",
+      `1 validation error detected: ${field} exceeds the 262144 byte limit`,
+    );
   }
   try {
     JSON.parse(text);
@@ -79,9 +83,11 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
   /** A token the API may settle: its record, or the AWS error for why not. */
   const pendingToken = (body: Body) => {
     const token = requireString(body, "taskToken", 2048);
-    if (!TOKEN_PATTERN.test(token)) throw apiError("InvalidToken", "Invalid Token: 'Invalid token'");
+    if (!TOKEN_PATTERN.test(token))
+      throw apiError("InvalidToken", "Invalid Token: 'Invalid token'");
     const record = store.token(token);
-    if (!record) throw apiError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'");
+    if (!record)
+      throw apiError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist'");
     if (record.status !== "PENDING") {
       throw apiError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
     }
@@ -96,7 +102,10 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       if (!isRoleArn(roleArn)) throw apiError("InvalidArn", `Invalid Arn: '${roleArn}'`);
       const type = (body.type as string | undefined) ?? "STANDARD";
       if (type !== "STANDARD") {
-        throw apiError("ValidationException", "The local runtime supports STANDARD state machines only");
+        throw apiError(
+          "ValidationException",
+          "The local runtime supports STANDARD state machines only",
+        );
       }
       const definition = requireString(body, "definition");
       parseDefinition(definition);
@@ -105,7 +114,10 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
         if (existing.definition === definition && existing.roleArn === roleArn) {
           return { stateMachineArn: existing.arn, creationDate: seconds(existing.created) };
         }
-        throw apiError("StateMachineAlreadyExists", `State Machine Already Exists: '${existing.arn}'`);
+        throw apiError(
+          "StateMachineAlreadyExists",
+          `State Machine Already Exists: '${existing.arn}'`,
+        );
       }
       const at = now();
       const arn = stateMachineArn(region, accountId, name);
@@ -148,7 +160,8 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       if (body.definition === undefined && body.roleArn === undefined) {
         throw apiError("MissingRequiredParameter", "Either definition or roleArn must be given");
       }
-      const definition = body.definition === undefined ? m.definition : requireString(body, "definition");
+      const definition =
+        body.definition === undefined ? m.definition : requireString(body, "definition");
       parseDefinition(definition);
       const roleArn = body.roleArn === undefined ? m.roleArn : requireString(body, "roleArn");
       if (!isRoleArn(roleArn)) throw apiError("InvalidArn", `Invalid Arn: '${roleArn}'`);
@@ -227,7 +240,12 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       const { offset, limit } = pageOf(body, `executions:${smArn}:${status ?? ""}`);
       machineOr404(smArn);
       const rows = store.executions(smArn, status, offset, limit + 1);
-      const { items, nextToken } = nextTokenFor(rows, offset, limit, `executions:${smArn}:${status ?? ""}`);
+      const { items, nextToken } = nextTokenFor(
+        rows,
+        offset,
+        limit,
+        `executions:${smArn}:${status ?? ""}`,
+      );
       return {
         executions: items.map((e) => ({
           executionArn: e.arn,
@@ -269,7 +287,12 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
             ...(cause !== undefined ? { cause } : {}),
           },
         });
-        store.finishExecution(arn, { status: "ABORTED", stop: at, error: error ?? null, cause: cause ?? null });
+        store.finishExecution(arn, {
+          status: "ABORTED",
+          stop: at,
+          error: error ?? null,
+          cause: cause ?? null,
+        });
         return at;
       });
       runners.get(arn)?.halt();
@@ -278,9 +301,13 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
 
     SendTaskSuccess(body) {
       const output = body.output;
-      if (typeof output !== "string") throw apiError("ValidationException", "Value for output must not be null");
+      if (typeof output !== "string")
+        throw apiError("ValidationException", "Value for output must not be null");
       if (Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) {
-        throw apiError("ValidationException", "1 validation error detected: output exceeds the 262144 byte limit");
+        throw apiError(
+          "ValidationException",
+          "1 validation error detected: output exceeds the 262144 byte limit",
+        );
       }
       try {
         JSON.parse(output);
@@ -299,8 +326,10 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
     SendTaskFailure(body) {
       const error = body.error === undefined ? "" : String(body.error);
       const cause = body.cause === undefined ? "" : String(body.cause);
-      if (error.length > 256) throw apiError("ValidationException", "error must be at most 256 characters");
-      if (cause.length > 32768) throw apiError("ValidationException", "cause must be at most 32768 characters");
+      if (error.length > 256)
+        throw apiError("ValidationException", "error must be at most 256 characters");
+      if (cause.length > 32768)
+        throw apiError("ValidationException", "cause must be at most 32768 characters");
       const record = store.transaction(() => {
         const r = pendingToken(body);
         store.settleToken(r.token, "FAILED", JSON.stringify({ Error: error, Cause: cause }));
@@ -323,18 +352,29 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
 
   return {
     async handle(action, body): Promise<ApiResponse> {
-      if (closed) return { status: 503, body: { __type: "ServiceUnavailable", message: "Step Functions is closed" } };
+      if (closed)
+        return {
+          status: 503,
+          body: { __type: "ServiceUnavailable", message: "Step Functions is closed" },
+        };
       const fn = Object.hasOwn(actions, action) ? actions[action] : undefined;
       if (!fn) {
-        return { status: 400, body: { __type: "UnknownOperationException", message: `Unknown operation ${action}` } };
+        return {
+          status: 400,
+          body: { __type: "UnknownOperationException", message: `Unknown operation ${action}` },
+        };
       }
       if (body === null || typeof body !== "object" || Array.isArray(body)) {
-        return { status: 400, body: { __type: "SerializationException", message: "Request body must be a JSON object" } };
+        return {
+          status: 400,
+          body: { __type: "SerializationException", message: "Request body must be a JSON object" },
+        };
       }
       try {
         return { status: 200, body: fn(body as Body) };
       } catch (err) {
-        if (err instanceof SfnApiError) return { status: 400, body: { __type: err.type, message: err.message } };
+        if (err instanceof SfnApiError)
+          return { status: 400, body: { __type: err.type, message: err.message } };
         throw err;
       }
     },

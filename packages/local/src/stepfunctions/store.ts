@@ -73,7 +73,9 @@ export class Store {
     mkdirSync(dataDir, { recursive: true });
     this.db = new DatabaseSync(join(dataDir, "stepfunctions.sqlite"));
     // WAL + NORMAL survives a killed process (not a power cut), which is the local promise.
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.db.exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+    );
     this.db.exec(SCHEMA);
   }
 
@@ -106,7 +108,10 @@ export class Store {
   }
 
   machines() {
-    return this.db.prepare("SELECT * FROM state_machines ORDER BY created, name").all().map((r) => toMachine(r as Row));
+    return this.db
+      .prepare("SELECT * FROM state_machines ORDER BY created, name")
+      .all()
+      .map((r) => toMachine(r as Row));
   }
 
   putMachine(m: StateMachineRecord) {
@@ -143,7 +148,9 @@ export class Store {
           )
           .all(machineArn, status, limit, offset)
       : this.db
-          .prepare("SELECT * FROM executions WHERE sm_arn = ? ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?")
+          .prepare(
+            "SELECT * FROM executions WHERE sm_arn = ? ORDER BY start DESC, rowid DESC LIMIT ? OFFSET ?",
+          )
           .all(machineArn, limit, offset);
     return rows.map((r) => toExecution(r as Row));
   }
@@ -159,11 +166,26 @@ export class Store {
 
   finishExecution(
     arn: string,
-    fields: { status: string; stop: number; output?: string | null; error?: string | null; cause?: string | null },
+    fields: {
+      status: string;
+      stop: number;
+      output?: string | null;
+      error?: string | null;
+      cause?: string | null;
+    },
   ) {
     this.db
-      .prepare("UPDATE executions SET status = ?, stop = ?, output = ?, error = ?, cause = ? WHERE arn = ?")
-      .run(fields.status, fields.stop, fields.output ?? null, fields.error ?? null, fields.cause ?? null, arn);
+      .prepare(
+        "UPDATE executions SET status = ?, stop = ?, output = ?, error = ?, cause = ? WHERE arn = ?",
+      )
+      .run(
+        fields.status,
+        fields.stop,
+        fields.output ?? null,
+        fields.error ?? null,
+        fields.cause ?? null,
+        arn,
+      );
     this.db
       .prepare("UPDATE tokens SET status = 'CLOSED' WHERE execution_arn = ? AND status = 'PENDING'")
       .run(arn);
@@ -174,7 +196,9 @@ export class Store {
   /** Appends an event, numbering it after the execution's last one. */
   appendEvent(executionArn: string, event: Omit<HistoryEvent, "id">): number {
     const row = this.db
-      .prepare("UPDATE executions SET last_event_id = last_event_id + 1 WHERE arn = ? RETURNING last_event_id")
+      .prepare(
+        "UPDATE executions SET last_event_id = last_event_id + 1 WHERE arn = ? RETURNING last_event_id",
+      )
       .get(executionArn) as { last_event_id: number };
     const id = row.last_event_id;
     this.db
@@ -202,7 +226,9 @@ export class Store {
   }
 
   frame(executionArn: string, id: string): unknown {
-    const r = this.db.prepare("SELECT body FROM frames WHERE execution_arn = ? AND id = ?").get(executionArn, id);
+    const r = this.db
+      .prepare("SELECT body FROM frames WHERE execution_arn = ? AND id = ?")
+      .get(executionArn, id);
     return r ? JSON.parse((r as { body: string }).body) : undefined;
   }
 
@@ -235,12 +261,16 @@ export class Store {
 
   insertToken(token: string, executionArn: string, frameId: string) {
     this.db
-      .prepare("INSERT OR IGNORE INTO tokens (token, execution_arn, frame_id, status) VALUES (?, ?, ?, 'PENDING')")
+      .prepare(
+        "INSERT OR IGNORE INTO tokens (token, execution_arn, frame_id, status) VALUES (?, ?, ?, 'PENDING')",
+      )
       .run(token, executionArn, frameId);
   }
 
   settleToken(token: string, status: TokenStatus, outcome: string | null) {
-    this.db.prepare("UPDATE tokens SET status = ?, outcome = ? WHERE token = ?").run(status, outcome, token);
+    this.db
+      .prepare("UPDATE tokens SET status = ?, outcome = ? WHERE token = ?")
+      .run(status, outcome, token);
   }
 
   heartbeat(token: string, at: number) {

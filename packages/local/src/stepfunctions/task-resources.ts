@@ -28,7 +28,8 @@ const SUPPORTED: Record<string, { actions: string[]; callback: boolean; prefix: 
   events: { actions: ["putEvents"], callback: true, prefix: "EventBridge" },
 };
 
-const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
 
 export function parseResource(arn: string): TaskResource | undefined {
   if (typeof arn !== "string") return undefined;
@@ -71,7 +72,8 @@ const httpMetadata = () => {
 // ASL lets these be JSON objects; the AWS APIs take strings, and Step Functions serialises.
 function serialiseBodies(service: string, params: Record<string, unknown>) {
   const str = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-  if (service === "sqs" && "MessageBody" in params) return { ...params, MessageBody: str(params.MessageBody) };
+  if (service === "sqs" && "MessageBody" in params)
+    return { ...params, MessageBody: str(params.MessageBody) };
   if (service === "sns" && "Message" in params) return { ...params, Message: str(params.Message) };
   if (service === "events" && Array.isArray(params.Entries)) {
     return {
@@ -94,7 +96,10 @@ export async function callResource(
   const input = serialiseBodies(res.service, (params ?? {}) as Record<string, unknown>);
   let output: Record<string, unknown>;
   try {
-    output = ((await integrations.aws(res.service, res.action, input)) ?? {}) as Record<string, unknown>;
+    output = ((await integrations.aws(res.service, res.action, input)) ?? {}) as Record<
+      string,
+      unknown
+    >;
   } catch (err) {
     const e = err as { name?: string; message?: string };
     const prefix = SUPPORTED[res.service]?.prefix ?? res.service;
@@ -111,11 +116,18 @@ export async function callResource(
   return { ...rest, ...httpMetadata() } as JSONValue;
 }
 
-async function invokeLambda(integrations: ServiceIntegrations, res: TaskResource, params: JSONValue) {
+async function invokeLambda(
+  integrations: ServiceIntegrations,
+  res: TaskResource,
+  params: JSONValue,
+) {
   const p = (params ?? {}) as Record<string, unknown>;
   const functionArn = res.directLambda ?? (p.FunctionName as string);
   if (typeof functionArn !== "string" || functionArn.length === 0) {
-    throw new StatesRuntimeError("States.Runtime", "lambda:invoke requires Parameters.FunctionName");
+    throw new StatesRuntimeError(
+      "States.Runtime",
+      "lambda:invoke requires Parameters.FunctionName",
+    );
   }
   // Direct-ARN resources pass the effective input itself as the event.
   const payload = res.directLambda ? params : p.Payload;

@@ -1,6 +1,12 @@
 // Shared types of the local Step Functions runtime.
 
-export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+export type JSONValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JSONValue[]
+  | { [key: string]: JSONValue };
 export type JSONObject = { [key: string]: JSONValue };
 
 /**
