@@ -44,7 +44,9 @@ afterAll(() => h.stop());
 const tokenSentTo = (queueUrl: string) =>
   waitFor(async () => {
     const call = fakes.calls.find((c) => c.params.QueueUrl === queueUrl);
-    return call ? (JSON.parse(call.params.MessageBody as string) as { token: string }).token : undefined;
+    return call
+      ? (JSON.parse(call.params.MessageBody as string) as { token: string }).token
+      : undefined;
   }, `a message on ${queueUrl}`);
 
 const callbackMachine = (queueUrl: string, extra: object = {}) => ({
@@ -53,7 +55,10 @@ const callbackMachine = (queueUrl: string, extra: object = {}) => ({
     Approve: {
       Type: "Task",
       Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-      Parameters: { QueueUrl: queueUrl, MessageBody: { "token.$": "$$.Task.Token", "order.$": "$.order" } },
+      Parameters: {
+        QueueUrl: queueUrl,
+        MessageBody: { "token.$": "$$.Task.Token", "order.$": "$.order" },
+      },
       ResultPath: "$.approval",
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Rejected" }],
       End: true,
@@ -71,7 +76,10 @@ describe("Retry and Catch", () => {
         Charge: {
           Type: "Task",
           Resource: LAMBDA,
-          Parameters: { FunctionName: "flaky", Payload: { key: "a", "retry.$": "$$.State.RetryCount" } },
+          Parameters: {
+            FunctionName: "flaky",
+            Payload: { key: "a", "retry.$": "$$.State.RetryCount" },
+          },
           Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 3 }],
           OutputPath: "$.Payload",
           End: true,
@@ -88,24 +96,33 @@ describe("Retry and Catch", () => {
   });
 
   it("catches a Lambda error by its errorType once retries are exhausted, with {Error, Cause}", async () => {
-    const out = await runMachine(h.client, {
-      StartAt: "Charge",
-      States: {
-        Charge: {
-          Type: "Task",
-          Resource: LAMBDA,
-          Parameters: { FunctionName: "decline", Payload: {} },
-          Retry: [{ ErrorEquals: ["PaymentDeclined"], IntervalSeconds: 1, MaxAttempts: 1 }],
-          Catch: [{ ErrorEquals: ["PaymentDeclined"], ResultPath: "$.failure", Next: "Compensate" }],
-          End: true,
+    const out = await runMachine(
+      h.client,
+      {
+        StartAt: "Charge",
+        States: {
+          Charge: {
+            Type: "Task",
+            Resource: LAMBDA,
+            Parameters: { FunctionName: "decline", Payload: {} },
+            Retry: [{ ErrorEquals: ["PaymentDeclined"], IntervalSeconds: 1, MaxAttempts: 1 }],
+            Catch: [
+              { ErrorEquals: ["PaymentDeclined"], ResultPath: "$.failure", Next: "Compensate" },
+            ],
+            End: true,
+          },
+          Compensate: { Type: "Pass", End: true },
         },
-        Compensate: { Type: "Pass", End: true },
       },
-    }, { orderId: "o1" });
+      { orderId: "o1" },
+    );
     expect(out.status).toBe("SUCCEEDED");
     expect(out.parsed.orderId).toBe("o1");
     expect(out.parsed.failure.Error).toBe("PaymentDeclined");
-    expect(JSON.parse(out.parsed.failure.Cause)).toMatchObject({ errorType: "PaymentDeclined", errorMessage: "card declined" });
+    expect(JSON.parse(out.parsed.failure.Cause)).toMatchObject({
+      errorType: "PaymentDeclined",
+      errorMessage: "card declined",
+    });
     const events = await history(h.client, out.executionArn as string);
     expect(events.filter((e) => e.type === "TaskFailed")).toHaveLength(2);
   });
@@ -124,8 +141,18 @@ describe("Retry and Catch", () => {
         Put: {
           Type: "Task",
           Resource: "arn:aws:states:::dynamodb:putItem",
-          Parameters: { TableName: "orders", Item: { pk: { S: "1" } }, ConditionExpression: "fail" },
-          Catch: [{ ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.ddb", Next: "Done" }],
+          Parameters: {
+            TableName: "orders",
+            Item: { pk: { S: "1" } },
+            ConditionExpression: "fail",
+          },
+          Catch: [
+            {
+              ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
+              ResultPath: "$.ddb",
+              Next: "Done",
+            },
+          ],
           End: true,
         },
         Done: { Type: "Succeed" },
@@ -136,16 +163,29 @@ describe("Retry and Catch", () => {
   });
 
   it("fails the execution from a Fail state with Error/Cause, including ErrorPath/CausePath", async () => {
-    const out = await runMachine(h.client, {
-      StartAt: "F",
-      States: { F: { Type: "Fail", ErrorPath: "$.code", CausePath: "States.Format('order {} rejected', $.id)" } },
-    }, { code: "OrderRejected", id: 7 });
+    const out = await runMachine(
+      h.client,
+      {
+        StartAt: "F",
+        States: {
+          F: {
+            Type: "Fail",
+            ErrorPath: "$.code",
+            CausePath: "States.Format('order {} rejected', $.id)",
+          },
+        },
+      },
+      { code: "OrderRejected", id: 7 },
+    );
     expect(out.status).toBe("FAILED");
     expect(out.error).toBe("OrderRejected");
     expect(out.cause).toBe("order 7 rejected");
     const last = (await history(h.client, out.executionArn as string)).at(-1);
     expect(last?.type).toBe("ExecutionFailed");
-    expect(last?.executionFailedEventDetails).toEqual({ error: "OrderRejected", cause: "order 7 rejected" });
+    expect(last?.executionFailedEventDetails).toEqual({
+      error: "OrderRejected",
+      cause: "order 7 rejected",
+    });
   });
 });
 
@@ -155,22 +195,35 @@ describe("waitForTaskToken", () => {
     const exec = await start(h.client, arn, { order: "o1" });
     const token = await tokenSentTo("q-success");
     expect(token.length).toBeGreaterThan(40);
-    await waitFor(async () => ((await history(h.client, exec)).some((e) => e.type === "TaskSubmitted") ? true : undefined), "TaskSubmitted");
+    await waitFor(
+      async () =>
+        (await history(h.client, exec)).some((e) => e.type === "TaskSubmitted") ? true : undefined,
+      "TaskSubmitted",
+    );
     await h.client.send(new SendTaskHeartbeatCommand({ taskToken: token }));
-    await h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }));
+    await h.client.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
+    );
     const out = await finished(h.client, exec);
     expect(JSON.parse(out.output as string)).toEqual({ order: "o1", approval: { approved: true } });
     // The token is single-use.
-    await expect(h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({ name: "TaskTimedOut" });
+    await expect(
+      h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({ name: "TaskTimedOut" });
   });
 
   it("routes SendTaskFailure to Catch with the sent error and cause", async () => {
     const arn = await createMachine(h.client, callbackMachine("q-failure"));
     const exec = await start(h.client, arn, { order: "o2" });
     const token = await tokenSentTo("q-failure");
-    await h.client.send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "ops said no" }));
+    await h.client.send(
+      new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "ops said no" }),
+    );
     const out = await finished(h.client, exec);
-    expect(JSON.parse(out.output as string).error).toEqual({ Error: "Rejected", Cause: "ops said no" });
+    expect(JSON.parse(out.output as string).error).toEqual({
+      Error: "Rejected",
+      Cause: "ops said no",
+    });
   });
 
   it("times out with States.Timeout after TimeoutSeconds and refuses the late answer", async () => {
@@ -180,11 +233,16 @@ describe("waitForTaskToken", () => {
     const out = await finished(h.client, exec);
     expect(JSON.parse(out.output as string).error.Error).toBe("States.Timeout");
     expect((await history(h.client, exec)).some((e) => e.type === "TaskTimedOut")).toBe(true);
-    await expect(h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({ name: "TaskTimedOut" });
+    await expect(
+      h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({ name: "TaskTimedOut" });
   });
 
   it("times out with States.HeartbeatTimeout when heartbeats stop", async () => {
-    const arn = await createMachine(h.client, callbackMachine("q-heartbeat", { HeartbeatSeconds: 1, TimeoutSeconds: 60 }));
+    const arn = await createMachine(
+      h.client,
+      callbackMachine("q-heartbeat", { HeartbeatSeconds: 1, TimeoutSeconds: 60 }),
+    );
     const exec = await start(h.client, arn, { order: "o4" });
     await tokenSentTo("q-heartbeat");
     const out = await finished(h.client, exec);
@@ -197,29 +255,37 @@ describe("StopExecution", () => {
     const arn = await createMachine(h.client, callbackMachine("q-stop"));
     const exec = await start(h.client, arn, { order: "o5" });
     const token = await tokenSentTo("q-stop");
-    await h.client.send(new StopExecutionCommand({ executionArn: exec, error: "Cancelled", cause: "customer" }));
+    await h.client.send(
+      new StopExecutionCommand({ executionArn: exec, error: "Cancelled", cause: "customer" }),
+    );
     const d = await h.client.send(new DescribeExecutionCommand({ executionArn: exec }));
     expect(d.status).toBe("ABORTED");
     expect(d.stopDate).toBeInstanceOf(Date);
     const last = (await history(h.client, exec)).at(-1);
     expect(last?.type).toBe("ExecutionAborted");
     expect(last?.executionAbortedEventDetails).toEqual({ error: "Cancelled", cause: "customer" });
-    await expect(h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" }))).rejects.toMatchObject({ name: "TaskTimedOut" });
+    await expect(
+      h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({ name: "TaskTimedOut" });
   });
 });
 
 describe("Wait", () => {
   it("waits for Seconds, SecondsPath, Timestamp and TimestampPath", async () => {
     const soon = new Date(Date.now() + 500).toISOString();
-    const out = await runMachine(h.client, {
-      StartAt: "S",
-      States: {
-        S: { Type: "Wait", Seconds: 1, Next: "SP" },
-        SP: { Type: "Wait", SecondsPath: "$.s", Next: "T" },
-        T: { Type: "Wait", Timestamp: "2000-01-01T00:00:00Z", Next: "TP" },
-        TP: { Type: "Wait", TimestampPath: "$.at", OutputPath: "$.s", End: true },
+    const out = await runMachine(
+      h.client,
+      {
+        StartAt: "S",
+        States: {
+          S: { Type: "Wait", Seconds: 1, Next: "SP" },
+          SP: { Type: "Wait", SecondsPath: "$.s", Next: "T" },
+          T: { Type: "Wait", Timestamp: "2000-01-01T00:00:00Z", Next: "TP" },
+          TP: { Type: "Wait", TimestampPath: "$.at", OutputPath: "$.s", End: true },
+        },
       },
-    }, { s: 0, at: soon });
+      { s: 0, at: soon },
+    );
     expect(out.parsed).toBe(0);
     const types = (await history(h.client, out.executionArn as string)).map((e) => e.type);
     expect(types.filter((t) => t === "WaitStateExited")).toHaveLength(4);
