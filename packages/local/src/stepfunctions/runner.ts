@@ -664,6 +664,7 @@ export class ExecutionRunner {
   }
 
   private closeToken(token: string) {
+    if (this.halted.signal.aborted) throw new Halt();
     const { store } = this.deps;
     store.transaction(() => {
       if (store.token(token)?.status === "PENDING") store.settleToken(token, "CLOSED", null);
