@@ -1,0 +1,263 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { DomainError, isConditionalCheckFailed } from "../errors";
+import {
+  appendJournalExpression,
+  type JournalEntry,
+  journalNames,
+  journalValues,
+  timeline,
+} from "../journal";
+import { indexes, orderKey, orderPk, statusGsi } from "./keys";
+import { OrderRecord } from "./schema";
+import { type OrderStatus, statusGuard } from "./status";
+
+// DynamoDB adapter for orders. Every status change goes through
+// `transitionOrder`: one UpdateItem guarded by the allowed predecessors of the
+// target status, carrying its journal entry and any other attributes the step
+// changes, so state, status index and timeline move in one write.
+
+export interface OrdersDb {
+  doc: DynamoDBDocumentClient;
+  ordersTable: string;
+}
+
+export type CreateOutcome =
+  | { outcome: "created"; order: OrderRecord }
+  | { outcome: "exists"; existing: OrderRecord };
+
+/** First writer wins; the loser gets the winner's item back without a second read. */
+export async function createOrder(db: OrdersDb, order: OrderRecord): Promise<CreateOutcome> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.ordersTable,
+        Item: order,
+        ConditionExpression: "attribute_not_exists(pk)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
+    );
+    return { outcome: "created", order };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) {
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      const existing = item
+        ? OrderRecord.parse(unmarshallIfNeeded(item))
+        : await getOrder(db, order.orderId);
+      if (!existing) throw error;
+      return { outcome: "exists", existing };
+    }
+    throw error;
+  }
+}
+
+// The document client returns `Item` on a ConditionalCheckFailedException as
+// raw attribute values (it does not translate errors).
+export function unmarshallIfNeeded(item: Record<string, unknown>) {
+  const first = Object.values(item)[0] as Record<string, unknown> | undefined;
+  const looksRaw =
+    first !== null &&
+    typeof first === "object" &&
+    !Array.isArray(first) &&
+    Object.keys(first).length === 1 &&
+    ["S", "N", "BOOL", "M", "L", "NULL", "SS", "NS", "B", "BS"].includes(Object.keys(first)[0]!);
+  return looksRaw ? unmarshall(item as Parameters<typeof unmarshall>[0]) : item;
+}
+
+export async function getOrder(db: OrdersDb, orderId: string): Promise<OrderRecord | undefined> {
+  const { Item } = await db.doc.send(
+    new GetCommand({ TableName: db.ordersTable, Key: orderKey(orderId), ConsistentRead: true }),
+  );
+  return Item ? OrderRecord.parse(Item) : undefined;
+}
+
+export async function requireOrder(db: OrdersDb, orderId: string): Promise<OrderRecord> {
+  const order = await getOrder(db, orderId);
+  if (!order) throw new DomainError("ORDER_NOT_FOUND", `Order ${orderId} does not exist`, 404);
+  return order;
+}
+
+/** Every item of the order's partition: META, PAYMENT. */
+export async function getOrderItems(db: OrdersDb, orderId: string) {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.ordersTable,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": orderPk(orderId) },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export interface OrderDetails {
+  order: OrderRecord;
+  payment: Record<string, unknown> | undefined;
+  timeline: JournalEntry[];
+}
+
+/** The order with its payment and the merged timeline of every hop. */
+export async function getOrderDetails(
+  db: OrdersDb,
+  orderId: string,
+): Promise<OrderDetails | undefined> {
+  const items = await getOrderItems(db, orderId);
+  const meta = items.find((item) => item.sk === "META");
+  if (!meta) return undefined;
+  return {
+    order: OrderRecord.parse(meta),
+    payment: items.find((item) => item.sk === "PAYMENT"),
+    timeline: timeline(items),
+  };
+}
+
+export interface Transition {
+  orderId: string;
+  to: OrderStatus;
+  at: string;
+  /** One entry, or several written together. */
+  entry: JournalEntry | JournalEntry[];
+  /** Further attributes to SET in the same write (name → value). */
+  set?: Record<string, unknown>;
+  /** Extra condition ANDed to the status guard, with its names/values. */
+  condition?: {
+    expression: string;
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+  };
+}
+
+export type TransitionResult =
+  | { changed: true; order: OrderRecord }
+  | { changed: false; current: OrderRecord | undefined };
+
+/**
+ * Move the order to `to` if its status allows it. Never throws on a refused
+ * transition: returns the current item so the caller decides whether that is
+ * a harmless repeat (already there) or a conflict.
+ */
+export async function transitionOrder(db: OrdersDb, t: Transition): Promise<TransitionResult> {
+  const guard = statusGuard(t.to);
+  const set = {
+    ...t.set,
+    status: t.to,
+    updatedAt: t.at,
+    statusChangedAt: t.at,
+    ...statusGsi(t.to, t.at, t.orderId),
+  };
+  const names: Record<string, string> = {
+    ...journalNames,
+    "#status": "status",
+    ...t.condition?.names,
+  };
+  const values: Record<string, unknown> = {
+    ...journalValues(...[t.entry].flat()),
+    ...guard.values,
+    ...t.condition?.values,
+  };
+  const assignments = Object.entries(set).map(([path, value], i) => {
+    // Dotted names address nested attributes (reservation.state).
+    const segments = path.split(".").map((segment, j) => {
+      names[`#s${i}_${j}`] = segment;
+      return `#s${i}_${j}`;
+    });
+    values[`:s${i}`] = value;
+    return `${segments.join(".")} = :s${i}`;
+  });
+  try {
+    const { Attributes } = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.ordersTable,
+        Key: orderKey(t.orderId),
+        UpdateExpression: `SET ${[...assignments, appendJournalExpression].join(", ")}`,
+        ConditionExpression: `attribute_exists(pk) AND ${guard.expression}${t.condition ? ` AND (${t.condition.expression})` : ""}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
+    );
+    return { changed: true, order: OrderRecord.parse(Attributes) };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) {
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      return {
+        changed: false,
+        current: item ? OrderRecord.parse(unmarshallIfNeeded(item)) : undefined,
+      };
+    }
+    throw error;
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+const encodeToken = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
+const decodeToken = (token: string | undefined) =>
+  token
+    ? (JSON.parse(Buffer.from(token, "base64url").toString()) as Record<string, unknown>)
+    : undefined;
+
+async function queryIndex(
+  db: OrdersDb,
+  index: string,
+  hashName: string,
+  hashValue: string,
+  options: { limit?: number; nextToken?: string; newestFirst?: boolean },
+): Promise<Page<OrderRecord>> {
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.ordersTable,
+      IndexName: index,
+      KeyConditionExpression: "#h = :h",
+      ExpressionAttributeNames: { "#h": hashName },
+      ExpressionAttributeValues: { ":h": hashValue },
+      Limit: options.limit ?? 50,
+      ScanIndexForward: !options.newestFirst,
+      ExclusiveStartKey: decodeToken(options.nextToken),
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map((item) => OrderRecord.parse(item)),
+    nextToken: encodeToken(page.LastEvaluatedKey),
+  };
+}
+
+/** Orders in a status, oldest transition first (newestFirst to reverse). */
+export const listOrdersByStatus = (
+  db: OrdersDb,
+  status: OrderStatus,
+  options: { limit?: number; nextToken?: string; newestFirst?: boolean } = {},
+) => queryIndex(db, indexes.byStatus, "gsi1pk", `STATUS#${status}`, options);
+
+/** A customer's orders, newest first by default. */
+export const listOrdersByCustomer = (
+  db: OrdersDb,
+  customerId: string,
+  options: { limit?: number; nextToken?: string; newestFirst?: boolean } = {},
+) =>
+  queryIndex(db, indexes.byCustomer, "gsi2pk", `CUSTOMER#${customerId}`, {
+    newestFirst: true,
+    ...options,
+  });
+
+/** Orders stamped with a correlation id (normally one). */
+export const findOrdersByCorrelation = (db: OrdersDb, correlationId: string) =>
+  queryIndex(db, indexes.byCorrelation, "gsi3pk", `CORRELATION#${correlationId}`, { limit: 25 });

@@ -1,0 +1,363 @@
+import { createHash } from "node:crypto";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { transactionCancellationReasons } from "../errors";
+import { canonicalJson } from "../order/identity";
+import { AmountRequest, Authorization, AuthorizeRequest, type OrderLedger } from "./schema";
+import { cardBehaviour, countsAttempts } from "./test-cards";
+
+// The sandbox payment provider: a separate service with its own ledger
+// (PaymentLedgerTable), behaving like a real provider's test mode. Every
+// mutating call is idempotent on its Idempotency-Key: the first response is
+// stored and replayed; the same key with a different body is refused.
+// Transient failures (503) are not stored, so a retry can succeed.
+//
+// Ledger items:
+//   pk = KEY#<idempotencyKey>  sk = KEY           the stored response + request hash
+//   pk = ORDER#<orderId>       sk = AUTH#<authId> the authorisation and its history
+//   pk = AUTH#<authId>         sk = AUTH          pointer: authId → orderId
+//   pk = ATTEMPTS#<orderId>    sk = <card>        attempt counter (tok_transient)
+
+export interface SandboxControl {
+  /** Every /v1 call answers 503 while true. */
+  outage: boolean;
+  /** Added to every /v1 call. */
+  latencyMs: number;
+}
+
+export interface SandboxDeps {
+  doc: DynamoDBDocumentClient;
+  ledgerTable: string;
+  control: SandboxControl;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SandboxResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const error = (
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) => ({ status, body: { code, message, ...extra } }) satisfies SandboxResponse;
+
+export const authorizationIdFor = (idempotencyKey: string) =>
+  `auth_${sha256(idempotencyKey).slice(0, 24)}`;
+
+export function createSandbox(deps: SandboxDeps) {
+  const table = deps.ledgerTable;
+  const now = () => (deps.now?.() ?? new Date()).toISOString();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  async function gate(): Promise<SandboxResponse | undefined> {
+    if (deps.control.latencyMs > 0) await sleep(deps.control.latencyMs);
+    if (deps.control.outage)
+      return error(503, "PROVIDER_UNAVAILABLE", "Sandbox outage (control endpoint)");
+    return undefined;
+  }
+
+  async function storedResponse(key: string, hash: string): Promise<SandboxResponse | undefined> {
+    const { Item } = await deps.doc.send(
+      new GetCommand({
+        TableName: table,
+        Key: { pk: `KEY#${key}`, sk: "KEY" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    if (Item.requestHash !== hash) {
+      return error(
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was used with a different request",
+      );
+    }
+    return { status: Item.statusCode as number, body: JSON.parse(Item.body as string) };
+  }
+
+  const keyItem = (key: string, hash: string, operation: string, response: SandboxResponse) => ({
+    pk: `KEY#${key}`,
+    sk: "KEY",
+    requestHash: hash,
+    operation,
+    statusCode: response.status,
+    body: JSON.stringify(response.body),
+    createdAt: now(),
+  });
+
+  async function getAuthorization(authId: string): Promise<Authorization | undefined> {
+    const pointer = await deps.doc.send(
+      new GetCommand({
+        TableName: table,
+        Key: { pk: `AUTH#${authId}`, sk: "AUTH" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!pointer.Item) return undefined;
+    const { Item } = await deps.doc.send(
+      new GetCommand({
+        TableName: table,
+        Key: { pk: `ORDER#${pointer.Item.orderId}`, sk: `AUTH#${authId}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? Authorization.parse(stripKeys(Item)) : undefined;
+  }
+
+  /** POST /v1/authorizations */
+  async function authorize(body: unknown, key: string | undefined): Promise<SandboxResponse> {
+    const gated = await gate();
+    if (gated) return gated;
+    if (!key) return error(400, "IDEMPOTENCY_KEY_REQUIRED", "Send an Idempotency-Key header");
+    const parsed = AuthorizeRequest.safeParse(body);
+    if (!parsed.success) return error(400, "INVALID_REQUEST", parsed.error.message);
+    const request = parsed.data;
+    const hash = sha256(canonicalJson({ op: "authorize", ...request }));
+    const stored = await storedResponse(key, hash);
+    if (stored) return stored;
+
+    let attempt = 1;
+    if (countsAttempts(request.card)) {
+      const { Attributes } = await deps.doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `ATTEMPTS#${request.orderId}`, sk: request.card },
+          UpdateExpression: "ADD attempts :one",
+          ExpressionAttributeValues: { ":one": 1 },
+          ReturnValues: "UPDATED_NEW",
+        }),
+      );
+      attempt = Number(Attributes?.attempts ?? 1);
+    }
+    const behaviour = cardBehaviour(request.card, attempt);
+    if (behaviour.kind === "unavailable") {
+      return error(503, "PROVIDER_UNAVAILABLE", `Transient failure (attempt ${attempt}); retry`);
+    }
+    if (behaviour.kind === "approve" && behaviour.delayMs > 0) await sleep(behaviour.delayMs);
+
+    const at = now();
+    const authorization: Authorization = {
+      id: authorizationIdFor(key),
+      orderId: request.orderId,
+      amountCents: request.amountCents,
+      currency: request.currency,
+      card: request.card,
+      status: behaviour.kind === "approve" ? "authorized" : "declined",
+      ...(behaviour.kind === "decline" ? { declineCode: behaviour.declineCode } : {}),
+      capturedCents: 0,
+      refundedCents: 0,
+      createdAt: at,
+      updatedAt: at,
+      history: [
+        {
+          at,
+          operation: "authorize",
+          amountCents: request.amountCents,
+          idempotencyKey: key,
+          outcome:
+            behaviour.kind === "approve" ? "authorized" : `declined:${behaviour.declineCode}`,
+        },
+      ],
+    };
+    const response: SandboxResponse =
+      behaviour.kind === "approve"
+        ? { status: 201, body: { authorization } }
+        : {
+            status: 402,
+            body: {
+              code: "CARD_DECLINED",
+              message: `Card declined: ${behaviour.declineCode}`,
+              authorization,
+            },
+          };
+    try {
+      await deps.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: keyItem(key, hash, "authorize", response),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  pk: `ORDER#${request.orderId}`,
+                  sk: `AUTH#${authorization.id}`,
+                  ...authorization,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `AUTH#${authorization.id}`, sk: "AUTH", orderId: request.orderId },
+              },
+            },
+          ],
+        }),
+      );
+      return response;
+    } catch (err) {
+      // A concurrent request with the same key won: answer what it answered.
+      if (transactionCancellationReasons(err)) {
+        const winner = await storedResponse(key, hash);
+        if (winner) return winner;
+        return error(409, "CONCURRENT_REQUEST", "A request with this key is in progress; retry");
+      }
+      throw err;
+    }
+  }
+
+  const transitions = {
+    capture: { from: ["authorized"], to: "captured" },
+    void: { from: ["authorized"], to: "voided" },
+    refund: { from: ["captured"], to: "refunded" },
+  } as const;
+
+  /** POST /v1/authorizations/:id/{capture|void|refund} */
+  async function mutate(
+    operation: keyof typeof transitions,
+    authId: string,
+    body: unknown,
+    key: string | undefined,
+  ): Promise<SandboxResponse> {
+    const gated = await gate();
+    if (gated) return gated;
+    if (!key) return error(400, "IDEMPOTENCY_KEY_REQUIRED", "Send an Idempotency-Key header");
+    const parsed = AmountRequest.safeParse(body ?? {});
+    if (!parsed.success) return error(400, "INVALID_REQUEST", parsed.error.message);
+    const hash = sha256(canonicalJson({ op: operation, authId, ...parsed.data }));
+    const stored = await storedResponse(key, hash);
+    if (stored) return stored;
+
+    const current = await getAuthorization(authId);
+    if (!current) return error(404, "NOT_FOUND", `No authorisation ${authId}`);
+    const rule = transitions[operation];
+    if (!(rule.from as readonly string[]).includes(current.status)) {
+      const response = error(
+        409,
+        "INVALID_STATE",
+        `Cannot ${operation} an authorisation that is ${current.status}`,
+        {
+          authorization: current,
+        },
+      );
+      await deps.doc
+        .send(
+          new PutCommand({
+            TableName: table,
+            Item: keyItem(key, hash, operation, response),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        )
+        .catch(() => undefined);
+      return response;
+    }
+    const amount =
+      parsed.data.amountCents ??
+      (operation === "refund" ? current.capturedCents : current.amountCents);
+    if (amount > current.amountCents) return error(400, "AMOUNT_TOO_LARGE", "More than authorised");
+    const at = now();
+    const next: Authorization = {
+      ...current,
+      status: rule.to,
+      updatedAt: at,
+      ...(operation === "capture" ? { capturedCents: amount } : {}),
+      ...(operation === "refund" ? { refundedCents: amount } : {}),
+      history: [
+        ...current.history,
+        {
+          at,
+          operation,
+          amountCents: operation === "void" ? 0 : amount,
+          idempotencyKey: key,
+          outcome: rule.to,
+        },
+      ],
+    };
+    const response: SandboxResponse = { status: 200, body: { authorization: next } };
+    try {
+      await deps.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: keyItem(key, hash, operation, response),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `ORDER#${current.orderId}`, sk: `AUTH#${authId}`, ...next },
+                ConditionExpression: "#status = :current",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: { ":current": current.status },
+              },
+            },
+          ],
+        }),
+      );
+      return response;
+    } catch (err) {
+      if (transactionCancellationReasons(err)) {
+        const winner = await storedResponse(key, hash);
+        if (winner) return winner;
+        return mutate(operation, authId, body, key); // state moved under us: re-evaluate
+      }
+      throw err;
+    }
+  }
+
+  /** GET /v1/ledger?orderId= */
+  async function ledger(orderId: string): Promise<OrderLedger> {
+    const { Items } = await deps.doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :auth)",
+        ExpressionAttributeValues: { ":pk": `ORDER#${orderId}`, ":auth": "AUTH#" },
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      orderId,
+      authorizations: (Items ?? []).map((item) => Authorization.parse(stripKeys(item))),
+    };
+  }
+
+  return {
+    authorize,
+    capture: (authId: string, body: unknown, key: string | undefined) =>
+      mutate("capture", authId, body, key),
+    void: (authId: string, body: unknown, key: string | undefined) =>
+      mutate("void", authId, body, key),
+    refund: (authId: string, body: unknown, key: string | undefined) =>
+      mutate("refund", authId, body, key),
+    getAuthorization,
+    ledger,
+  };
+}
+
+export type Sandbox = ReturnType<typeof createSandbox>;
+
+function stripKeys(item: Record<string, unknown>) {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
