@@ -342,6 +342,12 @@ export const bus = {
     retentionDays: 30,
     pattern: { source: [app.eventSource] },
   },
+  /**
+   * Delivery retries of every rule target before the event goes to the rule's
+   * DLQ: EventBridge's own defaults (24 h, 185 attempts, seed §9), spelled out
+   * so a deployed target never silently drops an event on a changed default.
+   */
+  targetRetry: { maximumEventAgeSeconds: 86_400, maximumRetryAttempts: 185 },
 } as const;
 
 export const notifications = {
@@ -483,6 +489,25 @@ export const auth = {
   /** Cognito group (and local provider group) whose members may use the admin API. */
   operatorGroup: "ops",
   resourceServer: "orders",
+  /** Where the identity provider sends the console back after login (code + PKCE). */
+  callbackPath: "/auth/callback",
+} as const;
+
+// ─── Console ─────────────────────────────────────────────────────────────────
+
+/**
+ * The ops console's build-time settings (Vite env var names), as both runtimes
+ * set them: the HTTP API is same-origin under `apiBasePath`.
+ */
+export const webConsole = {
+  path: "packages/web",
+  apiBasePath: "/api",
+  env: {
+    apiBase: "VITE_API_BASE",
+    oidcAuthority: "VITE_OIDC_AUTHORITY",
+    oidcClientId: "VITE_OIDC_CLIENT_ID",
+    oidcScope: "VITE_OIDC_SCOPE",
+  },
 } as const;
 
 // ─── Business policy ─────────────────────────────────────────────────────────
