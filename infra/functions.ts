@@ -1,0 +1,67 @@
+import { app, type FunctionName, functions, type LinkName } from "../packages/core/src/topology";
+import { functionLinks } from "./wiring";
+
+// One way to turn a topology function into a Lambda: Node 24, its timeout and
+// memory, exactly its declared links, X-Ray, JSON logs and the Powertools
+// settings. Each infra module creates the functions it owns with this; the
+// registry lets alarms (and the saga) find them by topology name.
+
+/** Components a module can offer as link targets, by link name. */
+export type LinkTargets = Partial<Record<LinkName, unknown>>;
+
+const created = new Map<FunctionName, sst.aws.Function>();
+
+export function defineFunction(
+  name: FunctionName,
+  targets: LinkTargets,
+  extra: { permissions?: sst.aws.FunctionPermissionArgs[]; url?: sst.aws.FunctionArgs["url"] } = {},
+) {
+  if (created.has(name)) throw new Error(`function ${name} is defined twice`);
+  const spec = functions[name];
+  const link = functionLinks(name).map((linkName) => {
+    const target = targets[linkName];
+    if (!target) throw new Error(`function ${name} links ${linkName}, but no component was given`);
+    return target;
+  });
+  const fn = new sst.aws.Function(name, {
+    handler: spec.handler,
+    runtime: "nodejs24.x",
+    timeout: `${spec.timeoutSeconds} seconds`,
+    memory: `${spec.memoryMb} MB`,
+    description: spec.description,
+    link,
+    logging: { format: "json", retention: "1 month" },
+    environment: {
+      // `saga/claim-order` → `claim-order`: the service name in logs, traces, metrics.
+      POWERTOOLS_SERVICE_NAME: spec.handler.replace(/^.*\/|\.handler$/g, ""),
+      POWERTOOLS_METRICS_NAMESPACE: app.name,
+    },
+    permissions: [
+      // Active tracing needs the function role to write segments (no resource-level scoping exists).
+      { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      ...(extra.permissions ?? []),
+    ],
+    url: extra.url,
+    transform: {
+      function: (args) => {
+        args.tracingConfig = { mode: "Active" };
+      },
+    },
+  });
+  created.set(name, fn);
+  return fn;
+}
+
+/** A function created by its module; throws if that module has not run yet. */
+export function functionNamed(name: FunctionName) {
+  const fn = created.get(name);
+  if (!fn) throw new Error(`function ${name} is not defined yet (check the infra import order)`);
+  return fn;
+}
+
+/** Every topology function, once all modules have run. */
+export function allFunctions() {
+  return (Object.keys(functions) as FunctionName[]).map(
+    (name) => [name, functionNamed(name)] as const,
+  );
+}

@@ -1,0 +1,131 @@
+import {
+  type FunctionName,
+  orderPolicy,
+  renderSaga,
+  type SagaSubstitutions,
+} from "../packages/core/src/topology";
+import { policy } from "./config";
+import { defineFunction, type LinkTargets } from "./functions";
+import { paymentProvider } from "./payment-sandbox";
+import { queues } from "./queues";
+import { tables } from "./storage";
+import { functionsOf } from "./wiring";
+
+// The fulfilment saga: the shared ASL document (the same one the local cloud
+// runs) with its placeholders filled with this stage's function ARNs and the
+// approvals queue, deployed as a Standard state machine. SST's StepFunctions
+// component builds JSONata only, hence the raw resource in a Linkable.
+
+const targets: LinkTargets = {
+  ...tables,
+  ...queues,
+  PaymentProvider: paymentProvider,
+  OrderPolicy: policy,
+};
+
+export const steps = Object.fromEntries(
+  functionsOf("saga").map((name) => [name, defineFunction(name, targets)] as const),
+) as Partial<Record<FunctionName, sst.aws.Function>>;
+
+const stepArns = Object.fromEntries(
+  Object.entries(steps).map(([name, fn]) => [name, fn!.arn] as const),
+);
+const approvals = queues.ApprovalsQueue;
+const stateMachineName = `${$app.name}-${$app.stage}-FulfillmentSaga`;
+
+const logGroup = new aws.cloudwatch.LogGroup("FulfillmentSagaLogs", {
+  // Step Functions delivers logs through CloudWatch's vended-logs path.
+  name: `/aws/vendedlogs/states/${stateMachineName}`,
+  retentionInDays: 30,
+});
+
+const role = new aws.iam.Role("FulfillmentSagaRole", {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "states.amazonaws.com" }),
+  inlinePolicies: [
+    {
+      name: "saga",
+      policy: $jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "InvokeSagaSteps",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: Object.values(stepArns),
+          },
+          {
+            Sid: "AskForApproval",
+            Effect: "Allow",
+            Action: "sqs:SendMessage",
+            Resource: approvals.arn,
+          },
+          {
+            // Log delivery and X-Ray have no resource-level permissions.
+            Sid: "LogsAndTraces",
+            Effect: "Allow",
+            Action: [
+              "logs:CreateLogDelivery",
+              "logs:GetLogDelivery",
+              "logs:UpdateLogDelivery",
+              "logs:DeleteLogDelivery",
+              "logs:ListLogDeliveries",
+              "logs:PutResourcePolicy",
+              "logs:DescribeResourcePolicies",
+              "logs:DescribeLogGroups",
+              "xray:PutTraceSegments",
+              "xray:PutTelemetryRecords",
+              "xray:GetSamplingRules",
+              "xray:GetSamplingTargets",
+            ],
+            Resource: "*",
+          },
+        ],
+      }),
+    },
+  ],
+});
+
+const definition = $resolve({ ...stepArns, ApprovalsQueueUrl: approvals.url }).apply((values) =>
+  JSON.stringify(
+    renderSaga({
+      ...(values as Record<FunctionName, string> & { ApprovalsQueueUrl: string }),
+      ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+    } satisfies Partial<SagaSubstitutions>),
+  ),
+);
+
+export const stateMachine = new aws.sfn.StateMachine("FulfillmentSagaStateMachine", {
+  name: stateMachineName,
+  type: "STANDARD",
+  roleArn: role.arn,
+  definition,
+  loggingConfiguration: {
+    logDestination: $interpolate`${logGroup.arn}:*`,
+    includeExecutionData: true,
+    level: "ERROR",
+  },
+  tracingConfiguration: { enabled: true },
+});
+
+const executions = stateMachine.arn.apply(
+  (arn) => `${arn.replace(":stateMachine:", ":execution:")}:*`,
+);
+
+export const saga = new sst.Linkable("FulfillmentSaga", {
+  properties: { arn: stateMachine.arn, name: stateMachine.name },
+  include: [
+    sst.aws.permission({
+      actions: [
+        "states:StartExecution",
+        "states:DescribeExecution",
+        "states:ListExecutions",
+        "states:GetExecutionHistory",
+        "states:StopExecution",
+        "states:SendTaskSuccess",
+        "states:SendTaskFailure",
+        "states:SendTaskHeartbeat",
+      ],
+      resources: [stateMachine.arn, executions],
+    }),
+  ],
+});

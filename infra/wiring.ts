@@ -1,0 +1,103 @@
+// How the topology becomes infra, as plain data: which infra module creates
+// each function and each link target, in which order the modules run, and
+// what each function is linked to and reads from. No SST or Pulumi here, so
+// the topology tests can import it; the infra modules build from it, so what
+// the tests check is what gets deployed.
+import {
+  api,
+  type FunctionName,
+  functions,
+  type LinkName,
+  queues,
+  sagaFunctions,
+  streamMappings,
+  tables,
+} from "../packages/core/src/topology";
+
+/** The infra modules, in the order `sst.config.ts` imports them. */
+export const concernOrder = [
+  "storage",
+  "queues",
+  "bus",
+  "notifications",
+  "config",
+  "router",
+  "auth",
+  "payment-sandbox",
+  "consumers",
+  "saga",
+  "streams",
+  "rules",
+  "api",
+  "web",
+  "alarms",
+] as const;
+export type Concern = (typeof concernOrder)[number];
+
+/** Which module creates the component behind each link name. */
+export const linkProvider = {
+  ...(Object.fromEntries(Object.keys(tables).map((t) => [t, "storage"])) as Record<
+    keyof typeof tables,
+    "storage"
+  >),
+  ...(Object.fromEntries(Object.keys(queues).map((q) => [q, "queues"])) as Record<
+    keyof typeof queues,
+    "queues"
+  >),
+  Bus: "bus",
+  NotificationsTopic: "notifications",
+  FulfillmentSaga: "saga",
+  PaymentProvider: "payment-sandbox",
+  OrderPolicy: "config",
+  Auth: "auth",
+} as const satisfies Record<LinkName, Concern>;
+
+/**
+ * Which module creates each function, read from where the topology uses it:
+ * an API route, a saga state, a queue consumer, a stream mapping. The sandbox
+ * provider is the one function nothing invokes through the topology (callers
+ * reach it over its URL), so it has a module of its own.
+ */
+export function functionConcern(name: FunctionName): Concern {
+  const owners = new Set<Concern>();
+  if (Object.values(api.routes).some((r) => r.function === name)) owners.add("api");
+  if (sagaFunctions().includes(name)) owners.add("saga");
+  if (Object.values(queues).some((q) => q.kind === "work" && q.consumer.function === name))
+    owners.add("consumers");
+  if (Object.values(streamMappings).some((m) => m.function === name)) owners.add("streams");
+  if (name === "PaymentSandbox") owners.add("payment-sandbox");
+  if (owners.size !== 1)
+    throw new Error(
+      `function ${name} must be created by exactly one infra module, got [${[...owners]}]`,
+    );
+  return [...owners][0]!;
+}
+
+/** Functions a module creates, in topology order. */
+export function functionsOf(concern: Concern): FunctionName[] {
+  return (Object.keys(functions) as FunctionName[]).filter((f) => functionConcern(f) === concern);
+}
+
+/** The link names infra passes to a function's `link`: its declared allowance, nothing more. */
+export function functionLinks(name: FunctionName): readonly LinkName[] {
+  return functions[name].links;
+}
+
+/**
+ * What a function reads or writes outside its links because it is an event
+ * source's target (granted as IAM permissions, not as `Resource.*` links):
+ * the queues it drains, the table streams it reads, the queues its failed
+ * stream batches go to.
+ */
+export function eventSources(name: FunctionName) {
+  const consumes = (Object.keys(queues) as (keyof typeof queues)[]).filter((q) => {
+    const queue = queues[q];
+    return queue.kind === "work" && queue.consumer.function === name;
+  });
+  const mappings = Object.values(streamMappings).filter((m) => m.function === name);
+  return {
+    consumes,
+    streams: mappings.map((m) => m.table),
+    onFailure: mappings.map((m) => m.onFailure),
+  };
+}
