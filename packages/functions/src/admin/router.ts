@@ -1,0 +1,38 @@
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { ErrorBody } from "./schemas";
+import type { AdminEnv } from "./types";
+
+/** A sub-app whose validation failures reach the one `onError` as ZodErrors. */
+export const newRouter = () =>
+  new OpenAPIHono<AdminEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw result.error;
+    },
+  });
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorBody } },
+});
+
+/** The error responses every admin route can give. */
+export const errorResponses = {
+  400: errorResponse("Bad input (code VALIDATION_FAILED or a domain code)"),
+  401: errorResponse("No verified token"),
+  403: errorResponse("Not in the operator group"),
+  404: errorResponse("Not found"),
+  409: errorResponse("Conflict with the current state"),
+  500: errorResponse("Unexpected failure"),
+};
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description = "OK") => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonRequest = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const operatorActor = (username: string) => `operator:${username}`;

@@ -1,0 +1,103 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { journalEntry } from "@orders/core/journal";
+import { type DlqName, queues as topologyQueues } from "@orders/core/topology";
+import { AdminError } from "../errors";
+import type { AdminPorts } from "../ports";
+import { errorResponses, jsonBody, jsonRequest, newRouter, operatorActor } from "../router";
+import { DeadLetter, QueueDepth, RedriveRequest, RedriveResult } from "../schemas";
+import type { SecurityLog } from "../types";
+
+const dlqNames = Object.entries(topologyQueues)
+  .filter(([, spec]) => spec.kind === "dlq")
+  .map(([name]) => name) as [DlqName, ...DlqName[]];
+
+const DlqParam = z.object({
+  name: z
+    .enum(dlqNames)
+    .openapi({ param: { name: "name", in: "path" }, description: "A DLQ from the topology" }),
+});
+
+export const queueRoutes = (ports: AdminPorts, log: SecurityLog) =>
+  newRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags: ["queues"],
+        summary: "Every queue of the topology with its DLQ, depth and age of the oldest message",
+        responses: { 200: jsonBody(z.object({ queues: z.array(QueueDepth) })), ...errorResponses },
+      }),
+      async (c) => c.json({ queues: await ports.queues.depths() }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{name}/messages",
+        tags: ["queues"],
+        summary:
+          "Peek at a DLQ's messages with their error context (visibility 0: nothing is taken)",
+        request: {
+          params: DlqParam,
+          query: z.object({ max: z.coerce.number().int().min(1).max(50).default(20) }),
+        },
+        responses: {
+          200: jsonBody(z.object({ messages: z.array(DeadLetter) })),
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const { name } = c.req.valid("param");
+        const { max } = c.req.valid("query");
+        return c.json({ messages: await ports.queues.peek(name, max) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{name}/redrive",
+        tags: ["queues"],
+        summary:
+          "Redrive a DLQ: everything (StartMessageMoveTask) or selected messages (send to the source, then delete)",
+        request: { params: DlqParam, body: jsonRequest(RedriveRequest) },
+        responses: { 202: jsonBody(RedriveResult, "Redrive started"), ...errorResponses },
+      }),
+      async (c) => {
+        const { name } = c.req.valid("param");
+        const { messageIds } = c.req.valid("json");
+        const operator = c.get("operator");
+        if ((topologyQueues[name] as { catches: string }).catches === "stream-failures") {
+          throw new AdminError(
+            "REDRIVE_NOT_SUPPORTED",
+            "StreamFailures holds stream record metadata, not events: re-publish from the order instead",
+            409,
+          );
+        }
+        const result = messageIds
+          ? await ports.queues.redriveSelected(name, messageIds)
+          : await ports.queues.redriveAll(name);
+        log.action({
+          operator: operator.username,
+          action: "redrive",
+          target: name,
+          details: { mode: result.mode, moved: result.moved, messageIds },
+        });
+        await Promise.all(
+          result.orders.map(({ orderId, correlationId }) =>
+            ports.orders
+              .journal(
+                orderId,
+                journalEntry({
+                  kind: "REDRIVE",
+                  message: `Redriven from ${name} by ${operator.username}`,
+                  correlationId: correlationId ?? "unknown",
+                  actor: operatorActor(operator.username),
+                  data: { queue: name, mode: result.mode },
+                }),
+              )
+              // A dead letter may name an order that never committed; the redrive still stands.
+              .catch(() => undefined),
+          ),
+        );
+        return c.json(result, 202);
+      },
+    );
