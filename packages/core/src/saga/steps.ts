@@ -67,7 +67,7 @@ export async function completeOrder(
   db: OrdersDb,
   input: StepInput,
   now?: () => Date,
-): Promise<{ status: "FULFILLED" }> {
+): Promise<{ status: "FULFILLED"; changed: boolean }> {
   const at = nowIso(now);
   const result = await transitionOrder(db, {
     orderId: input.orderId,
@@ -87,9 +87,9 @@ export async function completeOrder(
       actor: "saga:complete-order",
     }),
   });
-  if (result.changed) return { status: "FULFILLED" };
+  if (result.changed) return { status: "FULFILLED", changed: true };
   const current = result.current ?? (await getOrder(db, input.orderId));
-  if (current?.status === "FULFILLED") return { status: "FULFILLED" };
+  if (current?.status === "FULFILLED") return { status: "FULFILLED", changed: false };
   throw new InvalidOrderState(describe("complete", current));
 }
 
@@ -102,13 +102,15 @@ export async function cancelOrder(
   db: OrdersDb,
   input: StepInput,
   now?: () => Date,
-): Promise<{ status: OrderRecord["status"] }> {
+): Promise<{ status: OrderRecord["status"]; changed: boolean }> {
   const at = nowIso(now);
   const error = input.error?.Error ?? "Cancelled";
   const cause = summariseCause(input.error?.Cause);
   const order = await getOrder(db, input.orderId);
   if (!order) throw new OrderNotFound(`order ${input.orderId} does not exist`);
-  if (order.status === "CANCELLED" || order.status === "FULFILLED") return { status: order.status };
+  if (order.status === "CANCELLED" || order.status === "FULFILLED") {
+    return { status: order.status, changed: false };
+  }
   const expired = order.approval?.status === "PENDING" && error === "States.Timeout";
   const result = await transitionOrder(db, {
     orderId: input.orderId,
@@ -127,10 +129,10 @@ export async function cancelOrder(
       data: { error, ...(expired ? { approval: "EXPIRED" } : {}) },
     }),
   });
-  if (result.changed) return { status: "CANCELLED" };
+  if (result.changed) return { status: "CANCELLED", changed: true };
   const current = result.current ?? (await getOrder(db, input.orderId));
   if (current?.status === "CANCELLED" || current?.status === "FULFILLED") {
-    return { status: current.status };
+    return { status: current.status, changed: false };
   }
   throw new InvalidOrderState(describe("cancel", current));
 }
