@@ -51,15 +51,21 @@ export const operators = new aws.cognito.UserGroup("OperatorGroup", {
   description: "Operators: may use the admin API (approvals, DLQ redrive, replay)",
 });
 
+// `sst dev` serves the console from Vite's dev server instead of CloudFront.
+const devOrigins = $app.stage === "production" ? [] : ["http://localhost:5173"];
+
 export const client = userPool.addClient("Console", {
-  callbackUrls: [$interpolate`${router.url}${authSpec.callbackPath}`],
+  callbackUrls: [
+    $interpolate`${router.url}${authSpec.callbackPath}`,
+    ...devOrigins.map((origin) => `${origin}${authSpec.callbackPath}`),
+  ],
   transform: {
     client: (args, opts) => {
       args.generateSecret = false;
       args.allowedOauthFlows = ["code"];
       args.allowedOauthScopes = ["openid", "email", "profile", ...Object.values(scopes)];
       args.explicitAuthFlows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
-      args.logoutUrls = [$interpolate`${router.url}/`];
+      args.logoutUrls = [$interpolate`${router.url}/`, ...devOrigins.map((origin) => `${origin}/`)];
       args.preventUserExistenceErrors = "ENABLED";
       args.supportedIdentityProviders = ["COGNITO"];
       args.accessTokenValidity = 60;

@@ -1,4 +1,4 @@
-import { queues as queueSpecs, type WorkQueueName } from "../packages/core/src/topology";
+import { type FunctionName, queues as queueSpecs } from "../packages/core/src/topology";
 import { policy } from "./config";
 import { defineFunction, type LinkTargets } from "./functions";
 import { paymentProvider } from "./payment-sandbox";
@@ -39,14 +39,11 @@ export const consumers = Object.fromEntries(
   }),
 );
 
-export const subscriptions = (Object.keys(queueSpecs) as WorkQueueName[])
-  .filter((name) => queueSpecs[name].kind === "work")
-  .map((name) => {
-    const { consumer } = queueSpecs[name];
-    const fn = consumers[consumer.function];
-    if (!fn) throw new Error(`queue ${name}: consumer ${consumer.function} is not a consumer`);
-    // By ARN, so a function that drains several queues (the notifier) stays one Lambda.
-    return queues[name].subscribe(fn.arn, {
+// By ARN, so a function that drains several queues (the notifier) stays one Lambda.
+export const subscriptions = Object.entries(consumers).flatMap(([name, fn]) =>
+  eventSources(name as FunctionName).consumes.map((queueName) => {
+    const { consumer } = queueSpecs[queueName];
+    return queues[queueName].subscribe(fn.arn, {
       batch: {
         size: consumer.batchSize,
         window: `${consumer.batchingWindowSeconds} seconds`,
@@ -58,4 +55,5 @@ export const subscriptions = (Object.keys(queueSpecs) as WorkQueueName[])
         },
       },
     });
-  });
+  }),
+);

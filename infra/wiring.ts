@@ -12,6 +12,7 @@ import {
   sagaFunctions,
   streamMappings,
   tables,
+  type WorkQueueName,
 } from "../packages/core/src/topology";
 
 /** The infra modules, in the order `sst.config.ts` imports them. */
@@ -90,10 +91,12 @@ export function functionLinks(name: FunctionName): readonly LinkName[] {
  * stream batches go to.
  */
 export function eventSources(name: FunctionName) {
-  const consumes = (Object.keys(queues) as (keyof typeof queues)[]).filter((q) => {
-    const queue = queues[q];
-    return queue.kind === "work" && queue.consumer.function === name;
-  });
+  const consumes = (Object.keys(queues) as (keyof typeof queues)[]).filter(
+    (q): q is WorkQueueName => {
+      const queue = queues[q];
+      return queue.kind === "work" && queue.consumer.function === name;
+    },
+  );
   const mappings = Object.values(streamMappings).filter((m) => m.function === name);
   return {
     consumes,
