@@ -270,6 +270,12 @@ describe("least privilege: links", () => {
 });
 
 describe("infra wiring", () => {
+  it.each(functionNames)("%s's handler module exists where SST will bundle it from", (name) => {
+    const [file, exported] = functions[name].handler.split(/\.(?=[^.]+$)/);
+    expect(exported).toBe("handler");
+    expect(existsSync(join(root, `${file}.ts`)), `${file}.ts`).toBe(true);
+  });
+
   it("creates every function in exactly one module", () => {
     const created = concernOrder.flatMap((concern) => functionsOf(concern));
     expect(created.sort()).toEqual([...functionNames].sort());
