@@ -89,6 +89,7 @@ export function createEventBridge(options: EventBridgeOptions): EventBridge {
     }
   }
 
+  let closed = false;
   // Deliveries and replays left by a previous process continue.
   worker.kick();
   resumeReplays(ctx);
@@ -109,6 +110,8 @@ export function createEventBridge(options: EventBridgeOptions): EventBridge {
     },
     idle: () => worker.idle(),
     async close() {
+      if (closed) return;
+      closed = true;
       await worker.close();
       store.close();
     },
