@@ -14,7 +14,15 @@ const order = {
   requestHash: "h",
   correlationId: "corr-1",
   status: "ACCEPTED",
-  lines: [{ sku: "SKU-KEYBOARD", name: "Keyboard", quantity: 1, unitPriceCents: 100, lineTotalCents: 100 }],
+  lines: [
+    {
+      sku: "SKU-KEYBOARD",
+      name: "Keyboard",
+      quantity: 1,
+      unitPriceCents: 100,
+      lineTotalCents: 100,
+    },
+  ],
   totalCents: 100,
   currency: "USD",
   flagged: false,
@@ -31,7 +39,15 @@ describe("outbox event building", () => {
     const entry = eventFor("INSERT", undefined, order)!;
     expect(entry.DetailType).toBe(detailTypes.OrderPlaced);
     const detail = OrderPlacedV1.parse(JSON.parse(entry.Detail));
-    expect(detail).toMatchObject({ orderId: "ord_1", customerId: "alice", correlationId: "corr-1", totalCents: 100, flagged: false, reviewReason: null, status: "ACCEPTED" });
+    expect(detail).toMatchObject({
+      orderId: "ord_1",
+      customerId: "alice",
+      correlationId: "corr-1",
+      totalCents: 100,
+      flagged: false,
+      reviewReason: null,
+      status: "ACCEPTED",
+    });
     expect(entry.Detail).not.toContain("tok_approve");
     expect(entry.Detail).not.toContain("SKU-KEYBOARD");
   });
@@ -41,21 +57,34 @@ describe("outbox event building", () => {
   });
 
   it("publishes OrderStatusChanged.v1 with from/to only when the status changes", () => {
-    const processing = { ...order, status: "PROCESSING", statusChangedAt: "2025-01-01T00:00:01.000Z" };
+    const processing = {
+      ...order,
+      status: "PROCESSING",
+      statusChangedAt: "2025-01-01T00:00:01.000Z",
+    };
     const entry = eventFor("MODIFY", order, processing)!;
     expect(entry.DetailType).toBe(detailTypes.OrderStatusChanged);
-    expect(OrderStatusChangedV1.parse(JSON.parse(entry.Detail))).toMatchObject({ from: "ACCEPTED", to: "PROCESSING", status: "PROCESSING", eventId: "ord_1:status:PROCESSING" });
+    expect(OrderStatusChangedV1.parse(JSON.parse(entry.Detail))).toMatchObject({
+      from: "ACCEPTED",
+      to: "PROCESSING",
+      status: "PROCESSING",
+      eventId: "ord_1:status:PROCESSING",
+    });
     expect(eventFor("MODIFY", processing, { ...processing, journal: [] })).toBeUndefined();
   });
 
   it("ignores items that are not orders and removals", () => {
-    expect(eventFor("INSERT", undefined, { pk: "ORDER#ord_1", sk: "PAYMENT", entity: "PAYMENT" })).toBeUndefined();
+    expect(
+      eventFor("INSERT", undefined, { pk: "ORDER#ord_1", sk: "PAYMENT", entity: "PAYMENT" }),
+    ).toBeUndefined();
     expect(eventFor("REMOVE", order, undefined)).toBeUndefined();
   });
 });
 
 describe("PutEvents batching", () => {
-  const entries = Array.from({ length: 23 }, (_, i) => ({ ...eventFor("INSERT", undefined, { ...order, orderId: `ord_${i}` })! }));
+  const entries = Array.from({ length: 23 }, (_, i) => ({
+    ...eventFor("INSERT", undefined, { ...order, orderId: `ord_${i}` })!,
+  }));
 
   it("chunks at 10 entries", () => {
     expect(chunk(entries).map((c) => c.length)).toEqual([10, 10, 3]);
@@ -66,23 +95,36 @@ describe("PutEvents batching", () => {
     const failOnce = new Set(["ord_3", "ord_15"]);
     const client = {
       send: async (command: { input: { Entries?: { Detail?: string }[] } }) => {
-        const ids = (command.input.Entries ?? []).map((e) => JSON.parse(e.Detail!).orderId as string);
+        const ids = (command.input.Entries ?? []).map(
+          (e) => JSON.parse(e.Detail!).orderId as string,
+        );
         calls.push(ids);
         const out = ids.map((id) =>
-          failOnce.delete(id) ? { ErrorCode: "InternalFailure", ErrorMessage: "try again" } : { EventId: `eb-${id}` },
+          failOnce.delete(id)
+            ? { ErrorCode: "InternalFailure", ErrorMessage: "try again" }
+            : { EventId: `eb-${id}` },
         );
         return { FailedEntryCount: out.filter((o) => "ErrorCode" in o).length, Entries: out };
       },
     };
-    const outcomes = await publishEvents(client as never, entries, { busName: "Bus", sleep: async () => {} });
+    const outcomes = await publishEvents(client as never, entries, {
+      busName: "Bus",
+      sleep: async () => {},
+    });
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(calls.map((c) => c.length)).toEqual([10, 10, 3, 2]);
     expect(calls[3]).toEqual(["ord_3", "ord_15"]);
   });
 
   it("reports entries that never succeed", async () => {
-    const client = { send: async () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: "ThrottlingException" }] }) };
-    const outcomes = await publishEvents(client as never, entries.slice(0, 1), { busName: "Bus", maxAttempts: 3, sleep: async () => {} });
+    const client = {
+      send: async () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: "ThrottlingException" }] }),
+    };
+    const outcomes = await publishEvents(client as never, entries.slice(0, 1), {
+      busName: "Bus",
+      maxAttempts: 3,
+      sleep: async () => {},
+    });
     expect(outcomes[0]).toEqual({ ok: false, error: "ThrottlingException: " });
   });
 });

@@ -14,10 +14,15 @@ function breakerWithClock() {
 describe("circuit breaker", () => {
   it("opens after N consecutive failures and then fails fast without calling", async () => {
     const { breaker } = breakerWithClock();
-    for (let i = 0; i < 3; i++) await expect(breaker.run(down)).rejects.toBeInstanceOf(ProviderUnavailable);
+    for (let i = 0; i < 3; i++)
+      await expect(breaker.run(down)).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(breaker.state).toBe("open");
     let called = false;
-    await expect(breaker.run(async () => { called = true; })).rejects.toBeInstanceOf(CircuitOpenError);
+    await expect(
+      breaker.run(async () => {
+        called = true;
+      }),
+    ).rejects.toBeInstanceOf(CircuitOpenError);
     expect(called).toBe(false);
   });
 
@@ -33,7 +38,9 @@ describe("circuit breaker", () => {
   it("does not count a provider's refusal (4xx, decline) as a failure", async () => {
     const { breaker } = breakerWithClock();
     for (let i = 0; i < 5; i++) {
-      await expect(breaker.run(() => Promise.reject(new ProviderRejected("no", "INVALID_STATE", 409)))).rejects.toThrow();
+      await expect(
+        breaker.run(() => Promise.reject(new ProviderRejected("no", "INVALID_STATE", 409))),
+      ).rejects.toThrow();
     }
     expect(breaker.state).toBe("closed");
   });
@@ -46,7 +53,12 @@ describe("circuit breaker", () => {
     advance(1);
     expect(breaker.state).toBe("half-open");
     let release!: () => void;
-    const trial = breaker.run(() => new Promise<string>((r) => { release = () => r("ok"); }));
+    const trial = breaker.run(
+      () =>
+        new Promise<string>((r) => {
+          release = () => r("ok");
+        }),
+    );
     // While the trial is in flight, others still fail fast.
     await expect(breaker.run(up)).rejects.toBeInstanceOf(CircuitOpenError);
     release();

@@ -4,13 +4,26 @@ import { cardBehaviour } from "./test-cards";
 describe("sandbox test cards", () => {
   it("approves and declines deterministically", () => {
     expect(cardBehaviour("tok_approve", 1)).toEqual({ kind: "approve", delayMs: 0 });
-    expect(cardBehaviour("tok_decline", 1)).toEqual({ kind: "decline", declineCode: "card_declined" });
-    expect(cardBehaviour("tok_mystery", 1)).toEqual({ kind: "decline", declineCode: "unknown_test_card" });
+    expect(cardBehaviour("tok_decline", 1)).toEqual({
+      kind: "decline",
+      declineCode: "card_declined",
+    });
+    expect(cardBehaviour("tok_mystery", 1)).toEqual({
+      kind: "decline",
+      declineCode: "unknown_test_card",
+    });
   });
 
   it("tok_transient fails its first N attempts, then approves", () => {
-    expect([1, 2, 3].map((a) => cardBehaviour("tok_transient", a).kind)).toEqual(["unavailable", "unavailable", "approve"]);
-    expect([1, 2].map((a) => cardBehaviour("tok_transient_1", a).kind)).toEqual(["unavailable", "approve"]);
+    expect([1, 2, 3].map((a) => cardBehaviour("tok_transient", a).kind)).toEqual([
+      "unavailable",
+      "unavailable",
+      "approve",
+    ]);
+    expect([1, 2].map((a) => cardBehaviour("tok_transient_1", a).kind)).toEqual([
+      "unavailable",
+      "approve",
+    ]);
   });
 
   it("tok_slow approves after a delay", () => {

@@ -23,7 +23,9 @@ export const dynamoDbLocalJar = () => {
     if (existsSync(jar)) return jar;
     dir = resolve(dir, "..");
   }
-  throw new Error("DynamoDBLocal.jar not found under .cache/dynamodb-local (run the set-up script)");
+  throw new Error(
+    "DynamoDBLocal.jar not found under .cache/dynamodb-local (run the set-up script)",
+  );
 };
 
 export async function freePort(): Promise<number> {
@@ -52,7 +54,10 @@ export function createTableInput(name: string, spec: TableSpec): CreateTableComm
   return {
     TableName: name,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: "S" as const })),
+    AttributeDefinitions: [...attributes].map((a) => ({
+      AttributeName: a,
+      AttributeType: "S" as const,
+    })),
     KeySchema: schema(spec.hashKey, spec.rangeKey),
     ...(indexes.length
       ? {
@@ -63,7 +68,14 @@ export function createTableInput(name: string, spec: TableSpec): CreateTableComm
           })),
         }
       : {}),
-    ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" as const } } : {}),
+    ...(spec.stream
+      ? {
+          StreamSpecification: {
+            StreamEnabled: true,
+            StreamViewType: "NEW_AND_OLD_IMAGES" as const,
+          },
+        }
+      : {}),
   };
 }
 
@@ -114,7 +126,9 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
       );
     }
   }
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   return {
     endpoint,
     client,
@@ -139,6 +153,16 @@ export function linkEnv(links: Record<string, unknown>, endpoint: string): Recor
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "test" }),
-    ...Object.fromEntries(Object.entries(links).map(([name, value]) => [`SST_RESOURCE_${name}`, JSON.stringify(value)])),
+    // Quiet Powertools in tests (set QUIET_HANDLERS=0 to see their logs).
+    ...(process.env.QUIET_HANDLERS === "0"
+      ? {}
+      : {
+          POWERTOOLS_LOG_LEVEL: "SILENT",
+          POWERTOOLS_METRICS_DISABLED: "true",
+          POWERTOOLS_TRACE_ENABLED: "false",
+        }),
+    ...Object.fromEntries(
+      Object.entries(links).map(([name, value]) => [`SST_RESOURCE_${name}`, JSON.stringify(value)]),
+    ),
   };
 }

@@ -49,6 +49,6 @@ export async function instrumented<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }
