@@ -1,7 +1,9 @@
 import {
+  type Authorization,
   CircuitBreaker,
   CircuitOpenError,
   createHttpPaymentProvider,
+  type OrderLedger,
   ProviderUnavailable,
   withCircuitBreaker,
 } from "@orders/core/payment";
@@ -51,7 +53,7 @@ describe("sandbox payment provider", () => {
     const reused = await authorize("o1", "tok_approve", "k-o1", 2_000);
     expect(reused.status).toBe(422);
     expect(await reused.json()).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
-    const ledger = await (await app.request("/v1/ledger?orderId=o1")).json();
+    const ledger = (await (await app.request("/v1/ledger?orderId=o1")).json()) as OrderLedger;
     expect(ledger.authorizations).toHaveLength(1);
   });
 
@@ -60,7 +62,9 @@ describe("sandbox payment provider", () => {
       Array.from({ length: 10 }, () => authorize("o-concurrent")),
     );
     expect(responses.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
-    const ledger = await (await app.request("/v1/ledger?orderId=o-concurrent")).json();
+    const ledger = (await (
+      await app.request("/v1/ledger?orderId=o-concurrent")
+    ).json()) as OrderLedger;
     expect(ledger.authorizations).toHaveLength(1);
   });
 
@@ -84,7 +88,9 @@ describe("sandbox payment provider", () => {
   });
 
   it("captures, refuses to void a capture (409 with state), refunds", async () => {
-    const { authorization } = await (await authorize("o3")).json();
+    const { authorization } = (await (await authorize("o3")).json()) as {
+      authorization: Authorization;
+    };
     expect(
       (await post(`/v1/authorizations/${authorization.id}/capture`, {}, "cap-o3")).status,
     ).toBe(200);
@@ -94,9 +100,11 @@ describe("sandbox payment provider", () => {
       code: "INVALID_STATE",
       authorization: { status: "captured" },
     });
-    const refunded = await (
+    const refunded = (await (
       await post(`/v1/authorizations/${authorization.id}/refund`, {}, "ref-o3")
-    ).json();
+    ).json()) as {
+      authorization: Authorization;
+    };
     expect(refunded.authorization).toMatchObject({ status: "refunded", refundedCents: 1_000 });
   });
 
