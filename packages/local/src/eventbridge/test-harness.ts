@@ -123,6 +123,7 @@ export async function startBridge(
   bridge.stop = async () => {
     bridge.client.destroy();
     await bridge.eb.close();
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
     rmSync(dataDir, { recursive: true, force: true });
   };
