@@ -195,6 +195,12 @@ describe("approvals", () => {
     });
     const order = (await getOrder(db(), "ord_a7"))!;
     expect(order).toMatchObject({ status: "CANCELLED", approval: { status: "EXPIRED" } });
+    await expect(
+      decideApproval(
+        { db: db(), sfn },
+        { orderId: "ord_a7", decision: "APPROVE", decidedBy: "late" },
+      ),
+    ).rejects.toMatchObject({ code: "APPROVAL_EXPIRED", status: 409 });
   });
 
   it("404s for an order without an approval", async () => {

@@ -268,6 +268,11 @@ export async function decideApproval(
     current ??= await getOrder(deps.db, orderId);
     const approval = current?.approval;
     if (!approval) throw new ApprovalNotFound(orderId);
+    if (approval.status === "EXPIRED") {
+      throw new ApprovalConflict("APPROVAL_EXPIRED", "The approval expired before a decision", {
+        deadline: approval.deadline,
+      });
+    }
     if (approval.status !== "PENDING") {
       throw new ApprovalConflict("ALREADY_DECIDED", `The approval is already ${approval.status}`, {
         status: approval.status,

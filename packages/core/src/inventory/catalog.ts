@@ -1,7 +1,7 @@
 import { type CatalogItem, CatalogItem as CatalogItemSchema } from "./schema";
 
-// The demo catalogue the local cloud seeds on first start (and `sst deploy`
-// can seed the same way). Prices in cents. SKU-WORKSTATION alone exceeds the
+// The demo catalogue the local cloud seeds on first start (seedCatalog in
+// ./repository; infra can seed a deployed stage from the same list). Prices in cents. SKU-WORKSTATION alone exceeds the
 // approval threshold (orderPolicy.approvalThresholdCents = $1,000.00), so one
 // of it is the easiest way to submit a flagged order; SKU-GIFT-CARD triggers
 // the review rule at any amount; SKU-LIMITED has little stock, for
