@@ -163,7 +163,11 @@ function runSaga(
   const execution = machine.run(event.detail as never, {
     overrides: { taskResourceLocalHandlers: local as never, retryIntervalOverrides: retryFast },
     context: {
-      Execution: { Id: executionArn, Input: event.detail as never, StartTime: new Date().toISOString() },
+      Execution: {
+        Id: executionArn,
+        Input: event.detail as never,
+        StartTime: new Date().toISOString(),
+      },
       State: { EnteredTime: new Date().toISOString(), Name: "AwaitApproval", RetryCount: 0 },
       Task: { Token: taskToken },
     },
