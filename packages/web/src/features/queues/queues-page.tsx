@@ -135,8 +135,8 @@ function DlqCount({ queue }: { queue: QueueDepth | undefined }) {
 function redriveExplanation(queue: QueueDepth, selected: number) {
   const what =
     selected > 0
-      ? `${selected} selected message${selected === 1 ? "" : "s"}`
-      : `all ${queue.visible} message${queue.visible === 1 ? "" : "s"}`;
+      ? `The ${selected} selected message${selected === 1 ? "" : "s"}`
+      : `All ${queue.visible} message${queue.visible === 1 ? "" : "s"}`;
   if (queue.redrive === "move-to-source") {
     return `${what} will be moved from ${queue.name} back to ${queue.source}, where ${queue.source === "ApprovalsQueue" ? "the approvals worker" : "its consumer"} will process them again. Consumers are idempotent, so messages that were already handled become no-ops. Fix the cause first, or they will come back here.`;
   }

@@ -46,7 +46,8 @@ export function SagaGraph({
 
   return (
     <figure className="saga-graph">
-      <div className="saga-scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the graph scrolls on narrow screens and must be reachable by keyboard */}
+      <div className="saga-scroll" tabIndex={0}>
         <svg
           width={layout.width}
           height={layout.height}
