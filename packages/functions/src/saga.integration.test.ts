@@ -35,9 +35,36 @@ const definition = () =>
     ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
   });
 
+/** Item writes the handlers make (the sandbox's ledger uses its own client). */
+let itemWrites = 0;
+/** The admin API decides with the same client kind; counting its write too. */
+let adminDocuments: import("@aws-sdk/lib-dynamodb").DynamoDBDocumentClient;
+
 beforeAll(async () => {
   ddb = await startDynamoDbLocal();
   Object.assign(process.env, linkEnv({}, ddb.endpoint));
+  const { dynamodb, documents } = await import("./lib/clients");
+  adminDocuments = documents;
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as {
+        TransactItems?: unknown[];
+        RequestItems?: Record<string, unknown[]>;
+      };
+      const command = context.commandName ?? "";
+      if (["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].includes(command))
+        itemWrites += 1;
+      if (command === "TransactWriteItemsCommand") itemWrites += input.TransactItems?.length ?? 0;
+      if (command === "BatchWriteItemCommand") {
+        itemWrites += Object.values(input.RequestItems ?? {}).reduce(
+          (n, items) => n + items.length,
+          0,
+        );
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "countItemWrites" },
+  );
   const { createPaymentSandboxApp } = await import("./payment-sandbox");
   sandbox = await serveFetch(
     createPaymentSandboxApp({ doc: ddb.doc, ledgerTable: ddb.tableNames.PaymentLedgerTable }).fetch,
@@ -61,6 +88,7 @@ beforeAll(async () => {
     "Ingress",
     "PaymentWorker",
     "ApprovalsWorker",
+    "Notifier",
   ] as FunctionName[]) {
     const file = functions[name].handler
       .replace("packages/functions/src/", "./")
@@ -153,7 +181,7 @@ function runSaga(
     const orderId = String(input.MessageBody.orderId);
     await options.onApproval?.((decision) =>
       decideApproval(
-        { db: db(), sfn: sfn as never },
+        { db: { ...db(), doc: adminDocuments }, sfn: sfn as never },
         { orderId, decision, decidedBy: "olivia" },
       ).then(() => undefined),
     );
@@ -264,5 +292,46 @@ describe("fulfilment saga (shared ASL)", () => {
       status: "VOIDED",
       tombstone: true,
     });
+  });
+
+  it("stays within the write budget documented in core/order: 12 per fulfilled order, 15 flagged", async () => {
+    const notifyAll = async (order: Awaited<ReturnType<typeof getOrder>>, statuses: string[]) => {
+      const current = (await getOrder(db(), order!.orderId))!;
+      const busEvent = (entry: ReturnType<typeof eventFor>) => ({
+        version: "0",
+        id: randomUUID(),
+        "detail-type": entry!.DetailType,
+        source: entry!.Source,
+        time: entry!.Time.toISOString(),
+        detail: JSON.parse(entry!.Detail),
+      });
+      const placed = busEvent(eventFor("INSERT", undefined, current));
+      await handlers.Notifier(sqsEvent([placed], "arn:aws:sqs:local:0:EmailQueue"));
+      for (const status of statuses) {
+        const changed = busEvent(
+          eventFor("MODIFY", { ...current, status: "PROCESSING" }, { ...current, status }),
+        );
+        // The topology's filter policies: email gets AWAITING_APPROVAL and FULFILLED, sms FULFILLED.
+        await handlers.Notifier(sqsEvent([changed], "arn:aws:sqs:local:0:EmailQueue"));
+        if (status === "FULFILLED")
+          await handlers.Notifier(sqsEvent([changed], "arn:aws:sqs:local:0:SmsQueue"));
+      }
+    };
+
+    itemWrites = 0;
+    const plain = await placeOrder([{ sku: "SKU-WEBCAM", quantity: 1 }]);
+    await handlers.PaymentWorker(sqsEvent([plain.event]));
+    await runSaga(plain.event);
+    await notifyAll(plain.order, ["FULFILLED"]);
+    expect((await getOrder(db(), plain.order.orderId))?.status).toBe("FULFILLED");
+    expect(itemWrites).toBe(12);
+
+    itemWrites = 0;
+    const flagged = await placeOrder([{ sku: "SKU-WORKSTATION", quantity: 1 }]);
+    await handlers.PaymentWorker(sqsEvent([flagged.event]));
+    await runSaga(flagged.event, { onApproval: (decide) => decide("APPROVE") });
+    await notifyAll(flagged.order, ["AWAITING_APPROVAL", "FULFILLED"]);
+    expect((await getOrder(db(), flagged.order.orderId))?.status).toBe("FULFILLED");
+    expect(itemWrites).toBe(15);
   });
 });
