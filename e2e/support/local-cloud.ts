@@ -1,0 +1,88 @@
+import { type APIRequestContext, expect } from "@playwright/test";
+
+// Talking to the running local cloud directly: tokens from the provider's
+// dev endpoint, the public and admin APIs, and polling until an order settles.
+
+export async function devToken(
+  request: APIRequestContext,
+  who: { sub: string; groups: readonly string[] },
+) {
+  const response = await request.post("/auth/dev/token", {
+    data: { sub: who.sub, groups: who.groups },
+  });
+  expect(response.ok(), `dev token for ${who.sub}: ${response.status()}`).toBeTruthy();
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export interface PlaceOrder {
+  lines: { sku: string; quantity: number }[];
+  card?: string;
+}
+
+export async function placeOrder(
+  request: APIRequestContext,
+  token: string,
+  order: PlaceOrder,
+  idempotencyKey: string = crypto.randomUUID(),
+) {
+  const response = await request.post("/api/orders", {
+    headers: { ...bearer(token), "idempotency-key": idempotencyKey },
+    data: { lines: order.lines, currency: "USD", payment: { card: order.card ?? "tok_approve" } },
+  });
+  return {
+    response,
+    body: (await response.json()) as {
+      orderId: string;
+      status: string;
+      statusUrl: string;
+      code?: string;
+    },
+  };
+}
+
+export async function orderStatus(request: APIRequestContext, token: string, orderId: string) {
+  const response = await request.get(`/api/orders/${orderId}`, { headers: bearer(token) });
+  return {
+    response,
+    body: response.ok()
+      ? ((await response.json()) as { status: string; timeline: { kind: string }[] })
+      : undefined,
+  };
+}
+
+/** Poll the status URL until the order reaches one of `statuses`. */
+export async function waitForStatus(
+  request: APIRequestContext,
+  token: string,
+  orderId: string,
+  statuses: string[],
+  timeoutMs = 120_000,
+) {
+  let last = "";
+  await expect
+    .poll(
+      async () => {
+        last = (await orderStatus(request, token, orderId)).body?.status ?? "";
+        return statuses.includes(last);
+      },
+      {
+        timeout: timeoutMs,
+        intervals: [500, 1000, 2000],
+        message: `order ${orderId} to reach ${statuses.join("/")} (last: ${last})`,
+      },
+    )
+    .toBe(true);
+  return last;
+}
+
+/**
+ * Take the sandbox payment provider down or bring it back. Proposed local
+ * cloud control: POST /_local/faults {"PaymentSandbox": "down" | "up"}.
+ * Returns false when this local cloud has no fault control (the test skips).
+ */
+export async function setSandbox(request: APIRequestContext, state: "down" | "up") {
+  const response = await request.post("/_local/faults", { data: { PaymentSandbox: state } });
+  return response.ok();
+}
