@@ -1,10 +1,10 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { auth } from "@orders/core/topology";
+import type { Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { Resource } from "sst";
-import * as clients from "./admin/adapters/clients";
+import * as adminClients from "./admin/adapters/clients";
 import { dynamoApprovals, dynamoOrders } from "./admin/adapters/dynamodb-orders";
 import { eventBridgeEvents } from "./admin/adapters/eventbridge-events";
 import { isLocalCloud, links } from "./admin/adapters/links";
@@ -13,20 +13,20 @@ import { sfnExecutions } from "./admin/adapters/sfn-executions";
 import { sqsQueues } from "./admin/adapters/sqs-queues";
 import { type AdminAppOptions, createAdminApp } from "./admin/app";
 import type { AdminPorts } from "./admin/ports";
+import { documents, eventBridge, stepFunctions } from "./lib/clients";
+import { logger, startInvocation } from "./lib/observability";
 
 // Lambda entry of the admin API (route `ANY /api/admin/{proxy+}`). The app is
 // exported too, so tests and the local cloud can call `app.request()`.
 
-const logger = new Logger({ serviceName: "admin-api" });
-
-const ordersDb = () => ({ doc: clients.dynamo, ordersTable: links().OrdersTable.name });
+const ordersDb = () => ({ doc: documents, ordersTable: links().OrdersTable.name });
 
 /** ApproximateAgeOfOldestMessage, the seed's first sign of a stuck consumer (§10.3). */
 async function workQueueAge(_name: string, url: string): Promise<number | null> {
   if (isLocalCloud()) return null; // no CloudWatch locally; the console says "n/a"
   const queueName = url.split("/").pop()!;
   const end = new Date();
-  const { MetricDataResults = [] } = await clients.cloudWatch.send(
+  const { MetricDataResults = [] } = await adminClients.cloudWatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(end.getTime() - 15 * 60_000),
       EndTime: end,
@@ -52,7 +52,7 @@ async function workQueueAge(_name: string, url: string): Promise<number | null> 
 /** Every function of this app and stage logs to /aws/lambda/<app>-<stage>-… (SST's naming). */
 async function appLogGroups(): Promise<string[]> {
   const app = (Resource as unknown as { App: { name: string; stage: string } }).App;
-  const { logGroups = [] } = await clients.cloudWatchLogs.send(
+  const { logGroups = [] } = await adminClients.cloudWatchLogs.send(
     new DescribeLogGroupsCommand({
       logGroupNamePrefix: `/aws/lambda/${app.name}-${app.stage}-`,
       limit: 50,
@@ -63,22 +63,22 @@ async function appLogGroups(): Promise<string[]> {
 
 export const ports: AdminPorts = {
   queues: sqsQueues({
-    sqs: clients.sqs,
-    eventBridge: clients.eventBridge,
+    sqs: adminClients.sqs,
+    eventBridge: eventBridge,
     queue: (name) => links()[name],
     busName: () => links().Bus.name,
     workQueueAge,
   }),
   executions: sfnExecutions({
-    sfn: clients.sfn,
+    sfn: stepFunctions,
     stateMachineArn: () => links().FulfillmentSaga.arn,
   }),
-  events: eventBridgeEvents({ eventBridge: clients.eventBridge, bus: () => links().Bus }),
+  events: eventBridgeEvents({ eventBridge: eventBridge, bus: () => links().Bus }),
   orders: dynamoOrders(ordersDb),
-  approvals: dynamoApprovals({ db: ordersDb, sfn: clients.sfn }),
+  approvals: dynamoApprovals({ db: ordersDb, sfn: stepFunctions }),
   logs: isLocalCloud()
     ? localLogs(() => process.env.AWS_ENDPOINT_URL!)
-    : cloudWatchLogs({ logs: clients.cloudWatchLogs, logGroups: appLogGroups }),
+    : cloudWatchLogs({ logs: adminClients.cloudWatchLogs, logGroups: appLogGroups }),
 };
 
 export const options: AdminAppOptions = {
@@ -98,4 +98,13 @@ export const options: AdminAppOptions = {
 
 export const app = createAdminApp(ports, options);
 
-export const handler = handle(app);
+const lambda = handle(app);
+
+/** Every log line of the invocation carries the caller's correlation id (or the request id). */
+export const handler: typeof lambda = (event, context) => {
+  const headers = (event as { headers?: Record<string, string | undefined> }).headers ?? {};
+  const requestId = (event as { requestContext?: { requestId?: string } }).requestContext
+    ?.requestId;
+  startInvocation(context as Context | undefined, headers["x-correlation-id"] ?? requestId);
+  return lambda(event, context);
+};
