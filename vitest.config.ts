@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "packages/web/**"],
+    exclude: ["**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
