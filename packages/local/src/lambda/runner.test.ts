@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../engines/ports";
+import { type LogStore, openLogStore } from "./log-store";
+import { createLambdaRunner, type LambdaRunner } from "./runner";
+
+const fixture = (name: string) => join(import.meta.dirname, "fixtures", `${name}.handler`);
+
+let dir: string;
+let logs: LogStore;
+let runner: LambdaRunner;
+let reloadDir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lambda-runner-"));
+  reloadDir = join(dir, "src");
+  mkdirSync(reloadDir);
+  writeFileSync(join(reloadDir, "version.ts"), `export const handler = async () => "v1";\n`);
+  logs = openLogStore(dir);
+  runner = createLambdaRunner({
+    logs,
+    watch: [reloadDir],
+    asyncRetryDelayMs: () => 10,
+    functions: [
+      {
+        name: "Echo",
+        handler: fixture("echo"),
+        timeoutSeconds: 5,
+        memoryMb: 128,
+        env: {
+          SST_RESOURCE_App: JSON.stringify({ name: "orders", stage: "local" }),
+          SST_RESOURCE_OrdersTable: JSON.stringify({ name: "OrdersTable" }),
+        },
+      },
+      { name: "Fail", handler: fixture("fail"), timeoutSeconds: 1, memoryMb: 64 },
+      { name: "Slow", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 2 },
+      {
+        name: "Version",
+        handler: join(reloadDir, "version.handler"),
+        timeoutSeconds: 5,
+        memoryMb: 128,
+      },
+    ],
+  });
+  process.env.SECRET_OF_THE_RUNNER = "must not leak";
+});
+
+afterAll(async () => {
+  delete process.env.SECRET_OF_THE_RUNNER;
+  await runner.close();
+  logs.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("Lambda runner", () => {
+  it("runs a TypeScript handler with a Lambda context and exactly its own env", async () => {
+    const out = await runner.invoke("Echo", { hello: "world" });
+    expect(out.functionError).toBeUndefined();
+    const payload = out.payload as {
+      event: unknown;
+      requestId: string;
+      functionName: string;
+      remainingMs: number;
+      env: Record<string, string | undefined>;
+    };
+    expect(payload.event).toEqual({ hello: "world" });
+    expect(payload.requestId).toBe(out.requestId);
+    expect(payload.functionName).toBe("Echo");
+    expect(payload.remainingMs).toBeGreaterThan(0);
+    expect(payload.remainingMs).toBeLessThanOrEqual(5000);
+    expect(payload.env).toEqual({
+      AWS_LAMBDA_FUNCTION_NAME: "Echo",
+      SST_RESOURCE_App: '{"name":"orders","stage":"local"}',
+      SST_RESOURCE_OrdersTable: '{"name":"OrdersTable"}',
+    });
+  });
+
+  it("is invocable by ARN and reuses a warm environment", async () => {
+    const arn = runner.functionArn("Echo");
+    expect(arn).toBe("arn:aws:lambda:us-east-1:000000000000:function:Echo");
+    const first = (await runner.invoke(arn, {})).payload as { invocations: number };
+    const second = (await runner.invoke(arn, {})).payload as { invocations: number };
+    expect(second.invocations).toBe(first.invocations + 1);
+    await expect(runner.invoke("Nope", {})).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+  });
+
+  it("reports a thrown error in AWS's shape", async () => {
+    const out = await runner.invoke("Fail", { kind: "throw" });
+    expect(out.functionError).toBe("Unhandled");
+    expect(out.payload).toMatchObject({
+      errorType: "OrderRejected",
+      errorMessage: "order o-1 is not acceptable",
+    });
+    expect((out.payload as { trace: string[] }).trace[0]).toContain("OrderRejected");
+  });
+
+  it("kills an invocation at its timeout with Sandbox.Timedout, and the function still serves", async () => {
+    const out = await runner.invoke("Fail", { kind: "hang" });
+    expect(out.error).toEqual({
+      errorType: "Sandbox.Timedout",
+      errorMessage: `${out.requestId} Task timed out after 1.00 seconds`,
+      trace: [],
+    });
+    const after = await runner.invoke("Fail", { kind: "throw" });
+    expect(after.error?.errorType).toBe("OrderRejected");
+  });
+
+  it("enforces the memory limit and survives a handler that exits", async () => {
+    const oom = await runner.invoke("Fail", { kind: "oom" });
+    expect(oom.error?.errorType).toBe("Runtime.OutOfMemory");
+    const exit = await runner.invoke("Fail", { kind: "exit" });
+    expect(exit.error).toMatchObject({ errorType: "Runtime.ExitError" });
+    expect((await runner.invoke("Fail", {})).error?.errorType).toBe("OrderRejected");
+  });
+
+  it("never runs more environments of a function than its concurrency", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => runner.invoke("Slow", { ms: 150 })),
+    );
+    const spans = results.map((r) => r.payload as { start: number; end: number });
+    // Most invocations running at one instant: at some invocation's start.
+    const maxOverlap = Math.max(
+      ...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length),
+    );
+    expect(maxOverlap).toBeLessThanOrEqual(2);
+    expect(maxOverlap).toBe(2);
+    expect(runner.stats().Slow?.environments).toBeLessThanOrEqual(2);
+  });
+
+  it("stores each invocation's logs, queryable by correlation id and request id", async () => {
+    const out = await runner.invoke("Echo", { correlationId: "corr-123", print: "plain line" });
+    const byCorrelation = logs.logsByCorrelationId("corr-123");
+    expect(byCorrelation.map((l) => l.functionName)).toContain("Echo");
+    expect(
+      byCorrelation.some((l) => l.message.includes('"message":"echo"') && l.level === "INFO"),
+    ).toBe(true);
+    const byRequest = logs.logsByRequestId(out.requestId);
+    expect(byRequest.map((l) => l.message)).toContain("plain line");
+    expect(byRequest.some((l) => l.stream === "platform" && l.message.startsWith("REPORT"))).toBe(
+      true,
+    );
+  });
+
+  it("retries a failed async invocation twice", async () => {
+    const requestId = runner.invokeAsync("Fail", { kind: "throw" });
+    await runner.idle();
+    const reports = logs.logsByRequestId(requestId).filter((l) => l.message.startsWith("REPORT"));
+    expect(reports).toHaveLength(3);
+  });
+
+  it("reloads a handler when its source changes", async () => {
+    expect((await runner.invoke("Version", {})).payload).toBe("v1");
+    writeFileSync(join(reloadDir, "version.ts"), `export const handler = async () => "v2";\n`);
+    await waitFor(
+      "handler reloaded",
+      async () => (await runner.invoke("Version", {})).payload === "v2",
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  });
+});

@@ -1,0 +1,459 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, type FSWatcher, watch } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { ACCOUNT_ID, REGION, repoRoot } from "../config";
+import type { LogStore } from "./log-store";
+import type { FunctionErrorShape, InvokeRequest, WorkerData, WorkerReply } from "./protocol";
+
+// The Lambda runner: the offline counterpart of `sst dev`'s live Lambda. Each
+// function runs from source in worker threads ("execution environments"):
+// one invocation at a time per environment, warm environments reused, at most
+// `concurrency` of them per function, the function's own env (links, endpoint,
+// Powertools settings), its timeout (the worker is killed: Sandbox.Timedout)
+// and memory (V8 heap limit) enforced. Output is captured per invocation into
+// the log store. Edits under the watched folders recycle every environment.
+
+export interface FunctionDefinition {
+  name: string;
+  /** `packages/functions/src/ingress.handler`: file (from the repo root, no extension) + export. */
+  handler: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  env?: Record<string, string>;
+  /** Environments (concurrent invocations) this function may have. Default 4. */
+  concurrency?: number;
+}
+
+export interface InvokeResult {
+  requestId: string;
+  /** The handler's return value (JSON-decoded), or AWS's error payload when functionError is set. */
+  payload: unknown;
+  /** "Unhandled" like X-Amz-Function-Error when the function failed. */
+  functionError?: "Unhandled";
+  error?: FunctionErrorShape;
+  durationMs: number;
+}
+
+export interface RunnerStats {
+  environments: number;
+  busy: number;
+  waiting: number;
+  invocations: number;
+  errors: number;
+}
+
+export interface LambdaRunner {
+  invoke(
+    nameOrArn: string,
+    event: unknown,
+    options?: { requestId?: string },
+  ): Promise<InvokeResult>;
+  /** InvocationType Event: returns at once; failures are retried twice, like AWS. */
+  invokeAsync(nameOrArn: string, event: unknown): string;
+  has(nameOrArn: string): boolean;
+  functionArn(name: string): string;
+  functionNames(): string[];
+  /** Recycle every environment: the next invocation loads the code afresh. */
+  reload(): void;
+  stats(): Record<string, RunnerStats>;
+  /** Resolves when no asynchronous invocation is pending. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+  logs: LogStore;
+}
+
+export interface LambdaRunnerOptions {
+  functions: FunctionDefinition[];
+  logs: LogStore;
+  region?: string;
+  accountId?: string;
+  /** Folders whose changes recycle the environments (hot reload). */
+  watch?: string[];
+  /** Also print handler output to this process's stdout, prefixed by the function name. */
+  echo?: boolean;
+  /** Debugging: no timeouts, so a breakpoint does not kill the invocation. */
+  inspect?: boolean;
+  /** Delay before the n-th async retry (AWS waits minutes; locally seconds). */
+  asyncRetryDelayMs?: (attempt: number) => number;
+}
+
+const WORKER = resolve(import.meta.dirname, "worker.ts");
+const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
+
+/** `packages/functions/src/ingress.handler` → file and export name. */
+export function resolveHandler(handler: string): { file: string; exportName: string } {
+  const dot = handler.lastIndexOf(".");
+  if (dot <= 0) throw new Error(`handler "${handler}" is not <file>.<export>`);
+  const base = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  const absolute = isAbsolute(base) ? base : resolve(repoRoot, base);
+  const file = EXTENSIONS.map((ext) => absolute + ext).find((f) => existsSync(f));
+  if (!file) throw new Error(`handler "${handler}": no ${absolute}{${EXTENSIONS.join(",")}}`);
+  return { file, exportName };
+}
+
+/** The env a Lambda environment starts with, before the function's own. */
+const baseEnv = (): Record<string, string> => {
+  const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR", "NODE_EXTRA_CA_CERTS"];
+  return Object.fromEntries(
+    keep.flatMap((k) => (process.env[k] !== undefined ? [[k, process.env[k]!]] : [])),
+  );
+};
+
+interface Environment {
+  worker: Worker;
+  generation: number;
+  ready: Promise<FunctionErrorShape | undefined>;
+  busy: boolean;
+  dead: boolean;
+  /** Set while an invocation runs: how to finish it from worker events. */
+  settle?: (outcome: { payload?: string; error?: FunctionErrorShape; kill?: boolean }) => void;
+}
+
+interface FunctionState {
+  def: FunctionDefinition;
+  file: string;
+  exportName: string;
+  envs: Set<Environment>;
+  waiting: Array<() => void>;
+  invocations: number;
+  errors: number;
+}
+
+export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
+  const region = options.region ?? REGION;
+  const accountId = options.accountId ?? ACCOUNT_ID;
+  const states = new Map<string, FunctionState>();
+  for (const def of options.functions) {
+    const { file, exportName } = resolveHandler(def.handler);
+    states.set(def.name, {
+      def,
+      file,
+      exportName,
+      envs: new Set(),
+      waiting: [],
+      invocations: 0,
+      errors: 0,
+    });
+  }
+  let generation = 0;
+  let closed = false;
+  const pendingAsync = new Set<Promise<void>>();
+  const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+
+  const nameOf = (nameOrArn: string) => {
+    const arn = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(:.+)?$/.exec(nameOrArn);
+    return arn ? arn[1]! : nameOrArn;
+  };
+  const stateOf = (nameOrArn: string) => {
+    const state = states.get(nameOf(nameOrArn));
+    if (!state) {
+      throw Object.assign(new Error(`Function not found: ${functionArn(nameOf(nameOrArn))}`), {
+        name: "ResourceNotFoundException",
+      });
+    }
+    return state;
+  };
+
+  // Output lines of one invocation, split on newlines across chunks.
+  const partial = new Map<string, string>();
+  const correlationOf = new Map<string, string>();
+  function record(
+    fn: string,
+    requestId: string,
+    stream: "stdout" | "stderr" | "platform",
+    text: string,
+    flush = false,
+  ) {
+    const key = `${requestId}:${stream}`;
+    const buffered = (partial.get(key) ?? "") + text;
+    const lines = buffered.split("\n");
+    const rest = flush ? "" : lines.pop()!;
+    if (rest) partial.set(key, rest);
+    else partial.delete(key);
+    for (const line of flush ? lines.filter((l) => l !== "") : lines) {
+      if (!line.trim()) continue;
+      const correlation = /"correlation_id"\s*:\s*"([^"]+)"/.exec(line)?.[1];
+      if (correlation && correlation !== "none") correlationOf.set(requestId, correlation);
+      options.logs.append({
+        time: Date.now(),
+        functionName: fn,
+        requestId,
+        stream,
+        message: line,
+        correlationId: stream === "platform" ? (correlationOf.get(requestId) ?? null) : undefined,
+      });
+      if (options.echo) process.stdout.write(`[${fn}] ${line}\n`);
+    }
+  }
+
+  function spawn(state: FunctionState): Environment {
+    const { def } = state;
+    const data: WorkerData = {
+      file: state.file,
+      exportName: state.exportName,
+      functionName: def.name,
+      functionArn: functionArn(def.name),
+      memoryMb: def.memoryMb,
+    };
+    const worker = new Worker(WORKER, {
+      workerData: data,
+      execArgv: ["--import", "tsx"],
+      env: {
+        ...baseEnv(),
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_LAMBDA_FUNCTION_NAME: def.name,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(def.memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${def.name}`,
+        _HANDLER: def.handler,
+        ...def.env,
+      },
+      resourceLimits: { maxOldGenerationSizeMb: def.memoryMb },
+      stdout: false,
+      stderr: false,
+      name: `lambda:${def.name}`,
+    });
+    worker.unref();
+    let markReady!: (error: FunctionErrorShape | undefined) => void;
+    const env: Environment = {
+      worker,
+      generation,
+      busy: false,
+      dead: false,
+      ready: new Promise((r) => {
+        markReady = r;
+      }),
+    };
+    const fail = (error: FunctionErrorShape) => {
+      markReady(error);
+      env.settle?.({ error, kill: true });
+    };
+    worker.on("message", (message: WorkerReply) => {
+      switch (message.type) {
+        case "ready":
+          return markReady(undefined);
+        case "init-error":
+          return markReady(message.error);
+        case "log":
+          return record(def.name, message.requestId, message.stream, message.text);
+        case "result":
+          return env.settle?.({ payload: message.payload });
+        case "error":
+          return env.settle?.({ error: message.error });
+      }
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        return fail({
+          errorType: "Runtime.OutOfMemory",
+          errorMessage: `Runtime exited with error: out of memory (${def.memoryMb} MB)`,
+          trace: [],
+        });
+      }
+      fail({
+        errorType: error.name || "Error",
+        errorMessage: error.message,
+        trace: (error.stack ?? "").split("\n"),
+      });
+    });
+    worker.on("exit", (code) => {
+      env.dead = true;
+      state.envs.delete(env);
+      fail({
+        errorType: "Runtime.ExitError",
+        errorMessage: `Runtime exited with error: exit status ${code}`,
+        trace: [],
+      });
+      wake(state);
+    });
+    state.envs.add(env);
+    return env;
+  }
+
+  function retire(state: FunctionState, env: Environment) {
+    if (env.dead) return;
+    env.dead = true;
+    state.envs.delete(env);
+    void env.worker.terminate();
+  }
+
+  function wake(state: FunctionState) {
+    state.waiting.shift()?.();
+  }
+
+  async function acquire(state: FunctionState): Promise<Environment> {
+    for (;;) {
+      if (closed) throw Object.assign(new Error("runner closed"), { name: "ServiceException" });
+      for (const env of state.envs) {
+        if (!env.busy && !env.dead && env.generation === generation) {
+          env.busy = true;
+          return env;
+        }
+      }
+      for (const env of state.envs) {
+        // Idle environments of an older generation make room for fresh ones.
+        if (!env.busy && env.generation !== generation) retire(state, env);
+      }
+      if (state.envs.size < (state.def.concurrency ?? 4)) {
+        const env = spawn(state);
+        env.busy = true;
+        return env;
+      }
+      await new Promise<void>((r) => state.waiting.push(r));
+    }
+  }
+
+  function release(state: FunctionState, env: Environment) {
+    env.busy = false;
+    env.settle = undefined;
+    if (env.generation !== generation || closed) retire(state, env);
+    wake(state);
+  }
+
+  async function invoke(
+    nameOrArn: string,
+    event: unknown,
+    invokeOptions: { requestId?: string } = {},
+  ): Promise<InvokeResult> {
+    const state = stateOf(nameOrArn);
+    const requestId = invokeOptions.requestId ?? randomUUID();
+    const started = Date.now();
+    state.invocations++;
+    const env = await acquire(state);
+    const initError = await env.ready;
+    const finish = (payload: unknown, error?: FunctionErrorShape): InvokeResult => {
+      const durationMs = Date.now() - started;
+      record(
+        state.def.name,
+        requestId,
+        "platform",
+        `REPORT RequestId: ${requestId} Duration: ${durationMs} ms${error ? ` Status: error ${error.errorType}` : ""}\n`,
+        true,
+      );
+      for (const stream of ["stdout", "stderr"] as const)
+        record(state.def.name, requestId, stream, "", true);
+      correlationOf.delete(requestId);
+      if (error) {
+        state.errors++;
+        return { requestId, payload: error, functionError: "Unhandled", error, durationMs };
+      }
+      return { requestId, payload, durationMs };
+    };
+    if (initError) {
+      retire(state, env);
+      wake(state);
+      return finish(undefined, initError);
+    }
+    const timeoutMs = state.def.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
+    const outcome = await new Promise<{
+      payload?: string;
+      error?: FunctionErrorShape;
+      kill?: boolean;
+    }>((settle) => {
+      let timer: NodeJS.Timeout | undefined;
+      env.settle = (o) => {
+        clearTimeout(timer);
+        env.settle = undefined;
+        settle(o);
+      };
+      if (!options.inspect) {
+        timer = setTimeout(() => {
+          env.settle?.({
+            kill: true,
+            error: {
+              errorType: "Sandbox.Timedout",
+              errorMessage: `${requestId} Task timed out after ${state.def.timeoutSeconds.toFixed(2)} seconds`,
+              trace: [],
+            },
+          });
+        }, timeoutMs);
+      }
+      env.worker.postMessage({ requestId, event, deadline } satisfies InvokeRequest);
+    });
+    if (outcome.kill) {
+      retire(state, env);
+      wake(state);
+    } else {
+      release(state, env);
+    }
+    if (outcome.error) return finish(undefined, outcome.error);
+    return finish(JSON.parse(outcome.payload ?? "null"));
+  }
+
+  const retryDelay = options.asyncRetryDelayMs ?? ((attempt: number) => attempt * 1000);
+  function invokeAsync(nameOrArn: string, event: unknown): string {
+    stateOf(nameOrArn);
+    const requestId = randomUUID();
+    const run = (async () => {
+      for (let attempt = 0; attempt <= 2 && !closed; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, retryDelay(attempt)));
+        const result = await invoke(nameOrArn, event, { requestId }).catch(() => undefined);
+        if (result && !result.functionError) return;
+      }
+    })();
+    pendingAsync.add(run);
+    void run.finally(() => pendingAsync.delete(run));
+    return requestId;
+  }
+
+  function reload() {
+    generation++;
+    for (const state of states.values()) {
+      for (const env of [...state.envs]) if (!env.busy) retire(state, env);
+    }
+  }
+
+  const watchers: FSWatcher[] = [];
+  let reloadTimer: NodeJS.Timeout | undefined;
+  for (const dir of options.watch ?? []) {
+    if (!existsSync(dir)) continue;
+    const watcher = watch(dir, { recursive: true }, (_event, file) => {
+      if (file && /node_modules|\.test\.ts$/.test(String(file))) return;
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => {
+        if (options.echo) process.stdout.write(`[lambda] ${file} changed: reloading handlers\n`);
+        reload();
+      }, 150);
+    });
+    watcher.unref();
+    watchers.push(watcher);
+  }
+
+  return {
+    invoke,
+    invokeAsync,
+    has: (nameOrArn) => states.has(nameOf(nameOrArn)),
+    functionArn,
+    functionNames: () => [...states.keys()],
+    reload,
+    stats: () =>
+      Object.fromEntries(
+        [...states.values()].map((s) => [
+          s.def.name,
+          {
+            environments: s.envs.size,
+            busy: [...s.envs].filter((e) => e.busy).length,
+            waiting: s.waiting.length,
+            invocations: s.invocations,
+            errors: s.errors,
+          },
+        ]),
+      ),
+    async idle() {
+      while (pendingAsync.size) await Promise.allSettled([...pendingAsync]);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(reloadTimer);
+      for (const w of watchers) w.close();
+      const all = [...states.values()].flatMap((s) => [...s.envs]);
+      for (const state of states.values()) for (const wake of state.waiting.splice(0)) wake();
+      await Promise.allSettled(all.map((e) => e.worker.terminate()));
+    },
+    logs: options.logs,
+  };
+}
