@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LOOPBACK } from "../config";
+import type { LambdaRunner } from "../lambda/runner";
+
+// A Lambda function URL on a loopback port: each request becomes an API Gateway
+// v2 (payload 2.0) event, the function's result becomes the response — how the
+// sandbox payment provider is reached, here as on AWS.
+
+export function toHttpApiEvent(req: IncomingMessage, body: Buffer, routeKey = "$default") {
+  const url = new URL(req.url ?? "/", "http://local");
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    if (k === "cookie") cookies.push(...String(v).split(/;\s*/));
+    else headers[k] = Array.isArray(v) ? v.join(",") : v;
+  }
+  const text = body.toString("utf8");
+  const binary = body.length > 0 && Buffer.from(text, "utf8").length !== body.length;
+  const now = new Date();
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(url.search
+      ? { queryStringParameters: Object.fromEntries(url.searchParams.entries()) }
+      : {}),
+    requestContext: {
+      accountId: "anonymous",
+      apiId: "local",
+      domainName: headers.host ?? LOOPBACK,
+      domainPrefix: "local",
+      http: {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        protocol: "HTTP/1.1",
+        sourceIp: req.socket.remoteAddress ?? LOOPBACK,
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: binary ? body.toString("base64") : text } : {}),
+    isBase64Encoded: binary,
+  };
+}
+
+interface HttpResult {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+export async function serveFunctionUrl(runner: LambdaRunner, functionName: string, port = 0) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const out = await runner.invoke(functionName, toHttpApiEvent(req, Buffer.concat(chunks)));
+    if (out.functionError) {
+      res.writeHead(502, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ message: "Internal Server Error" }));
+    }
+    const result = (out.payload ?? {}) as HttpResult;
+    const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+    if (result.cookies?.length) headers["set-cookie"] = result.cookies;
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(
+      result.body
+        ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8")
+        : undefined,
+    );
+  });
+  await new Promise<void>((done) => server.listen(port, LOOPBACK, () => done()));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${LOOPBACK}:${actual}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,409 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { seedCatalog } from "@orders/core/inventory";
+import {
+  type FunctionName,
+  functions,
+  queues,
+  streamMappings,
+  type WorkQueueSpec,
+} from "@orders/core/topology";
+import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
+import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
+import { startDynamoDb } from "../engines/dynamodb";
+import { freePort } from "../engines/ports";
+import { startSqsSns } from "../engines/sqs-sns";
+import { createAwsDeliverer, createEventBridge } from "../eventbridge";
+import { openLogStore } from "../lambda/log-store";
+import { createLambdaRunner, type FunctionDefinition, type LambdaRunner } from "../lambda/runner";
+import { openCheckpoints } from "../mappings/checkpoints";
+import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
+import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
+import { createStepFunctions } from "../stepfunctions";
+import { createAwsIntegrations } from "../stepfunctions/aws-integrations";
+import { serveFunctionUrl } from "./function-url";
+import { arns, functionEnv, type LinkContext, queueUrl } from "./names";
+import {
+  provisionBus,
+  provisionQueues,
+  provisionStateMachine,
+  provisionTables,
+  provisionTopic,
+} from "./provision";
+import { startWebOrigin } from "./web";
+
+// The whole local cloud in one call — what `pnpm dev` runs and what tests and
+// the Playwright suite start on ephemeral ports with a temporary data folder.
+
+export interface LocalCloudOptions {
+  dataDir: string;
+  /** 0: ephemeral. Defaults: 3000 and 4566. */
+  webPort?: number;
+  awsPort?: number;
+  /** Print handler output prefixed by function name (pnpm dev). */
+  echoLogs?: boolean;
+  /** No invocation timeouts, so breakpoints can pause handlers. */
+  inspect?: boolean;
+  /** Recycle handler environments when packages/functions or packages/core change. Default true. */
+  hotReload?: boolean;
+  /** Run the topology's mappings (SQS and stream consumers). Default true. */
+  mappings?: boolean;
+  /** Extra functions beside the topology's (tests' fixtures). */
+  extraFunctions?: FunctionDefinition[];
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  urls: { web: string; aws: string; paymentProvider: string };
+  dataDir: string;
+  runner: LambdaRunner;
+  health(): Promise<{ ready: boolean; components: Record<string, ComponentHealth> }>;
+  /** Starts an SQS → function mapping on a queue of yours (tests, experiments). */
+  addSqsMapping(options: {
+    queueName: string;
+    functionName: string;
+    batchSize?: number;
+    batchingWindowSeconds?: number;
+    maxConcurrency?: number;
+    reportBatchItemFailures?: boolean;
+  }): EventSourceMapping;
+  /** Starts a stream → function mapping on a table of yours. */
+  addStreamMapping(options: {
+    name: string;
+    tableName: string;
+    functionName: string;
+    batchSize?: number;
+    maximumRetryAttempts?: number;
+    bisectBatchOnFunctionError?: boolean;
+    reportBatchItemFailures?: boolean;
+    onFailureQueue: string;
+    startingPosition?: "TRIM_HORIZON" | "LATEST";
+  }): EventSourceMapping;
+  stop(): Promise<void>;
+}
+
+/** The gateway engineer's module, when it exists: `createGateway({ invoke, ... })` → Hono-like app. */
+async function loadGateway(context: {
+  invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  webUrl: string;
+  dataDir: string;
+}): Promise<{ fetch: (r: Request) => Response | Promise<Response> } | undefined> {
+  const entry = resolve(import.meta.dirname, "../gateway/index.ts");
+  if (!existsSync(entry)) return undefined;
+  const mod = (await import(entry)) as Record<string, unknown>;
+  const factory = (mod.createGateway ?? mod.createGatewayApp) as
+    | ((o: unknown) => unknown)
+    | undefined;
+  if (typeof factory !== "function") return undefined;
+  const app = (await factory(context)) as { fetch?: unknown; app?: { fetch: unknown } };
+  const target = (typeof app.fetch === "function" ? app : app.app) as {
+    fetch: (r: Request) => Response | Promise<Response>;
+  };
+  return { fetch: (r) => target.fetch(r) };
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const log = options.log ?? (() => {});
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    while (stops.length) {
+      try {
+        await stops.pop()!();
+      } catch (error) {
+        log(`stop: ${(error as Error).message}`);
+      }
+    }
+  };
+  const ready: Record<string, ComponentHealth> = {
+    dynamodb: { ready: false },
+    "sqs-sns": { ready: false },
+    "aws-endpoint": { ready: false },
+    eventbridge: { ready: false },
+    stepfunctions: { ready: false },
+    lambda: { ready: false },
+    provisioning: { ready: false },
+    mappings: { ready: false },
+    web: { ready: false },
+  };
+
+  try {
+    const [sqsSns, dynamodb] = await Promise.all([
+      startSqsSns({ dataDir }),
+      startDynamoDb({ dataDir }),
+    ]);
+    stops.push(() => sqsSns.stop());
+    stops.push(() => dynamodb.stop());
+    ready.dynamodb = { ready: true, detail: dynamodb.endpoint };
+    ready["sqs-sns"] = { ready: true, detail: sqsSns.endpoint };
+
+    // Late-bound services: the endpoint starts first so every client has its URL.
+    const services: {
+      eventBridge?: ReturnType<typeof createEventBridge>;
+      stepFunctions?: ReturnType<typeof createStepFunctions>;
+      runner?: LambdaRunner;
+    } = {};
+    const health = async () => {
+      const components: Record<string, ComponentHealth> = { ...ready };
+      const [ddbOk, sqsOk] = await Promise.all([
+        dynamodb.healthy().catch(() => false),
+        sqsSns.healthy().catch(() => false),
+      ]);
+      components.dynamodb = { ...ready.dynamodb!, ready: ready.dynamodb!.ready && ddbOk };
+      components["sqs-sns"] = { ...ready["sqs-sns"]!, ready: ready["sqs-sns"]!.ready && sqsOk };
+      return { ready: Object.values(components).every((c) => c.ready), components };
+    };
+    const endpoint = await createAwsEndpoint({
+      port: options.awsPort ?? 4566,
+      dynamodb,
+      sqsSns,
+      eventBridge: {
+        handle: (a, b) =>
+          services.eventBridge ? services.eventBridge.handle(a, b) : unavailable("EventBridge"),
+      },
+      stepFunctions: {
+        handle: (a, b) =>
+          services.stepFunctions
+            ? services.stepFunctions.handle(a, b)
+            : unavailable("Step Functions"),
+      },
+      get lambda() {
+        return services.runner;
+      },
+      health: async () => (await health()).components,
+    });
+    stops.push(() => endpoint.close());
+    ready["aws-endpoint"] = { ready: true, detail: endpoint.url };
+    const awsUrl = endpoint.url;
+
+    const webPort = options.webPort === 0 ? await freePort() : (options.webPort ?? 3000);
+    const webUrlGuess = `http://localhost:${webPort}`;
+    const paymentPort = await freePort();
+    const ctx: LinkContext = {
+      awsUrl,
+      webUrl: webUrlGuess,
+      paymentProviderUrl: `http://127.0.0.1:${paymentPort}`,
+      auth: { issuer: `${webUrlGuess}/auth`, clientId: "orders-console", operatorGroup: "ops" },
+    };
+
+    // Consumers may run several mappings (Notifier drains two queues): room for all.
+    const mappedConcurrency = new Map<string, number>();
+    for (const spec of Object.values(queues)) {
+      if (spec.kind !== "work") continue;
+      const c = (spec as WorkQueueSpec).consumer;
+      mappedConcurrency.set(
+        c.function,
+        (mappedConcurrency.get(c.function) ?? 0) + c.maxConcurrency,
+      );
+    }
+    const logs = openLogStore(dataDir);
+    stops.push(() => logs.close());
+    const runner = createLambdaRunner({
+      logs,
+      echo: options.echoLogs ?? false,
+      inspect: options.inspect ?? false,
+      watch:
+        options.hotReload === false
+          ? []
+          : [join(repoRoot, "packages/functions/src"), join(repoRoot, "packages/core/src")],
+      functions: [
+        ...(Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]).map(
+          ([name, spec]) => ({
+            name,
+            handler: spec.handler,
+            timeoutSeconds: spec.timeoutSeconds,
+            memoryMb: spec.memoryMb,
+            concurrency: Math.max(4, mappedConcurrency.get(name) ?? 0),
+            env: functionEnv(
+              name,
+              ctx,
+              name === "PaymentSandbox" ? { PAYMENT_SANDBOX_CONTROL: "1" } : {},
+            ),
+          }),
+        ),
+        ...(options.extraFunctions ?? []),
+      ],
+    });
+    services.runner = runner;
+    stops.push(() => runner.close());
+    ready.lambda = { ready: true, detail: `${runner.functionNames().length} functions` };
+
+    const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort);
+    stops.push(() => payment.close());
+
+    const client = { endpoint: awsUrl, region: REGION, credentials: fakeCredentials };
+    const ddbClient = new DynamoDBClient(client);
+    const sqs = new SQSClient(client);
+    const sns = new SNSClient(client);
+    stops.push(() => {
+      ddbClient.destroy();
+      sqs.destroy();
+      sns.destroy();
+    });
+
+    const deliverer = createAwsDeliverer({ endpoint: awsUrl, region: REGION });
+    stops.push(() => deliverer.destroy());
+    services.eventBridge = createEventBridge({
+      dataDir: join(dataDir, "eventbridge"),
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      deliver: deliverer,
+    });
+    stops.push(() => services.eventBridge?.close());
+    ready.eventbridge = { ready: true };
+
+    services.stepFunctions = createStepFunctions({
+      dataDir: join(dataDir, "stepfunctions"),
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      integrations: createAwsIntegrations({
+        endpoint: awsUrl,
+        region: REGION,
+        invokeLambda: async (arn, payload) => {
+          const out = await runner.invoke(arn, payload);
+          return {
+            payload: out.payload,
+            ...(out.functionError ? { functionError: out.functionError } : {}),
+          };
+        },
+      }),
+    });
+    stops.push(() => services.stepFunctions?.close());
+    ready.stepfunctions = { ready: true };
+
+    const createdTables = await provisionTables(ddbClient);
+    await provisionQueues(sqs, awsUrl);
+    await provisionTopic(sns);
+    await provisionStateMachine(services.stepFunctions, awsUrl);
+    await provisionBus(services.eventBridge);
+    if (createdTables.includes("InventoryTable")) {
+      const doc = DynamoDBDocumentClient.from(ddbClient);
+      const seeded = await seedCatalog({ doc, inventoryTable: "InventoryTable" });
+      log(`seeded ${seeded.length} catalogue items`);
+    }
+    ready.provisioning = { ready: true };
+
+    const checkpoints = openCheckpoints(dataDir);
+    const mappings: EventSourceMapping[] = [];
+    stops.push(() => checkpoints.close());
+    stops.push(async () => {
+      await Promise.all(mappings.map((m) => m.stop()));
+    });
+    const onError = (what: string) => (error: unknown) =>
+      log(`${what}: ${(error as Error).message}`);
+    const ddbCall = dynamoCaller(awsUrl, REGION);
+
+    const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
+      const mapping = createSqsMapping({
+        sqs,
+        queueUrl: queueUrl(awsUrl, m.queueName),
+        queueArn: arns.queue(m.queueName),
+        functionName: m.functionName,
+        runner,
+        batchSize: m.batchSize ?? 10,
+        batchingWindowSeconds: m.batchingWindowSeconds ?? 0,
+        maxConcurrency: m.maxConcurrency ?? 2,
+        reportBatchItemFailures: m.reportBatchItemFailures ?? true,
+        region: REGION,
+        onError: onError(`mapping ${m.queueName}`),
+      });
+      mappings.push(mapping);
+      mapping.start();
+      return mapping;
+    };
+    const addStreamMapping: LocalCloud["addStreamMapping"] = (m) => {
+      const mapping = createStreamMapping({
+        name: m.name,
+        dynamodb: ddbCall,
+        tableName: m.tableName,
+        functionName: m.functionName,
+        runner,
+        checkpoints,
+        batchSize: m.batchSize ?? 100,
+        startingPosition: m.startingPosition ?? "TRIM_HORIZON",
+        maximumRetryAttempts: m.maximumRetryAttempts ?? 10,
+        bisectBatchOnFunctionError: m.bisectBatchOnFunctionError ?? true,
+        reportBatchItemFailures: m.reportBatchItemFailures ?? true,
+        onFailure: async (record) => {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: queueUrl(awsUrl, m.onFailureQueue),
+              MessageBody: record,
+            }),
+          );
+        },
+        region: REGION,
+        onError: onError(`stream mapping ${m.name}`),
+      });
+      mappings.push(mapping);
+      mapping.start();
+      return mapping;
+    };
+
+    if (options.mappings !== false) {
+      for (const [name, spec] of Object.entries(queues)) {
+        if (spec.kind !== "work") continue;
+        const c = (spec as WorkQueueSpec).consumer;
+        addSqsMapping({
+          queueName: name,
+          functionName: c.function,
+          batchSize: c.batchSize,
+          batchingWindowSeconds: c.batchingWindowSeconds,
+          maxConcurrency: c.maxConcurrency,
+          reportBatchItemFailures: c.reportBatchItemFailures,
+        });
+      }
+      for (const [name, s] of Object.entries(streamMappings)) {
+        addStreamMapping({
+          name,
+          tableName: s.table,
+          functionName: s.function,
+          batchSize: s.batchSize,
+          maximumRetryAttempts: s.maximumRetryAttempts,
+          bisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
+          reportBatchItemFailures: s.reportBatchItemFailures,
+          onFailureQueue: s.onFailure,
+          startingPosition: s.startingPosition,
+        });
+      }
+    }
+    ready.mappings = { ready: true, detail: `${mappings.length} mappings` };
+
+    const gateway = await loadGateway({
+      invoke: async (functionName, event) => (await runner.invoke(functionName, event)).payload,
+      webUrl: webUrlGuess,
+      dataDir,
+    }).catch((error: Error) => {
+      log(`gateway not mounted: ${error.message}`);
+      return undefined;
+    });
+    const web = await startWebOrigin({ port: webPort, health, ...(gateway ? { gateway } : {}) });
+    stops.push(() => web.close());
+    ready.web = { ready: true, detail: web.url };
+
+    return {
+      urls: { web: web.url, aws: awsUrl, paymentProvider: payment.url },
+      dataDir,
+      runner,
+      health,
+      addSqsMapping,
+      addStreamMapping,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function unavailable(service: string) {
+  return Promise.resolve({
+    status: 503,
+    body: { __type: "ServiceUnavailableException", message: `${service} is starting` },
+  });
+}
