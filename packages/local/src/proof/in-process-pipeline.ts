@@ -18,7 +18,6 @@ import {
 import { cancelOrder, claimOrder, completeOrder } from "@orders/core/saga";
 import { createTableInput } from "@orders/core/testing";
 import { orderPolicy, tables } from "@orders/core/topology";
-import { createPaymentSandboxApp } from "@orders/functions/payment-sandbox";
 
 // The pipeline's domain steps run in-process, in the saga's order, against
 // real DynamoDB tables and the real sandbox provider (its Hono app called
@@ -47,7 +46,9 @@ export async function createProofTables(client: DynamoDBClient, prefix: string) 
   return names;
 }
 
-export function inProcessPipeline(doc: DynamoDBDocumentClient, names: ProofTables) {
+export async function inProcessPipeline(doc: DynamoDBDocumentClient, names: ProofTables) {
+  // Imported late: the handlers' logger reads its level from the env at import.
+  const { createPaymentSandboxApp } = await import("@orders/functions/payment-sandbox");
   const sandbox = createPaymentSandboxApp({ doc, ledgerTable: names.PaymentLedgerTable });
   const provider = createHttpPaymentProvider({
     baseUrl: "http://sandbox.invalid",

@@ -21,7 +21,7 @@ afterAll(() => ddb?.stop());
 
 interface World {
   names: ProofTables;
-  pipeline: ReturnType<typeof inProcessPipeline>;
+  pipeline: Awaited<ReturnType<typeof inProcessPipeline>>;
   fulfilled: string;
   declined: string;
   outOfStock: string;
@@ -32,7 +32,7 @@ interface World {
 /** A fresh set of tables holding a good state. */
 async function goodWorld(): Promise<World> {
   const names = await createProofTables(ddb.client, `proof-${randomUUID().slice(0, 8)}`);
-  const pipeline = inProcessPipeline(ddb.doc, names);
+  const pipeline = await inProcessPipeline(ddb.doc, names);
   await pipeline.seed();
   const fulfilled = await pipeline.place([
     { sku: "SKU-KEYBOARD", quantity: 2 },
