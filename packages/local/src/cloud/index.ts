@@ -70,6 +70,8 @@ export interface LocalCloud {
     batchingWindowSeconds?: number;
     maxConcurrency?: number;
     reportBatchItemFailures?: boolean;
+    /** Long-poll wait per receive; default 20 s as on AWS. */
+    waitTimeSeconds?: number;
   }): EventSourceMapping;
   /** Starts a stream → function mapping on a table of yours. */
   addStreamMapping(options: {
@@ -310,6 +312,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         maxConcurrency: m.maxConcurrency ?? 2,
         reportBatchItemFailures: m.reportBatchItemFailures ?? true,
         region: REGION,
+        ...(m.waitTimeSeconds !== undefined ? { waitTimeSeconds: m.waitTimeSeconds } : {}),
         onError: onError(`mapping ${m.queueName}`),
       });
       mappings.push(mapping);
