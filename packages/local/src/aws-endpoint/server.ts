@@ -270,6 +270,16 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
       switch (prefix) {
         case "DynamoDB_20120810":
         case "DynamoDBStreams_20120810": {
+          // DynamoDB Local answers malformed JSON with a 500; AWS with a 400.
+          if (!parseJson()) {
+            return json(
+              400,
+              jsonErrorBody(
+                "com.amazon.coral.service#SerializationException",
+                "Start of structure or map found where not expected.",
+              ),
+            );
+          }
           const out = await forward(
             options.dynamodb.endpoint,
             req.method ?? "POST",
