@@ -8,6 +8,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Chaos } from "../chaos";
 import { LOOPBACK } from "../config";
 import type { LambdaRunner } from "../lambda/runner";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
@@ -43,6 +44,8 @@ export interface AwsEndpointOptions {
   stepFunctions?: ApiHandler;
   lambda?: LambdaRunner;
   health?: () => Promise<Record<string, ComponentHealth>>;
+  /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call. */
+  chaos?: Pick<Chaos, "dynamodbDelayMs">;
 }
 
 export interface AwsEndpoint {
@@ -280,6 +283,8 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
               ),
             );
           }
+          if (options.chaos)
+            await new Promise((r) => setTimeout(r, options.chaos!.dynamodbDelayMs()));
           const out = await forward(
             options.dynamodb.endpoint,
             req.method ?? "POST",

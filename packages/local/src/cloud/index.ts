@@ -13,6 +13,7 @@ import {
   type WorkQueueSpec,
 } from "@orders/core/topology";
 import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
+import { chaosFromEnv, startPaymentChaos, withEventBridgeChaos } from "../chaos";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
@@ -134,6 +135,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     web: { ready: false },
   };
 
+  // Chaos mode: off unless LOCAL_CHAOS / LOCAL_CHAOS_FILE is set (packages/local/src/chaos).
+  const chaos = chaosFromEnv();
+  if (chaos) log(`chaos mode: ${JSON.stringify(chaos.config)}`);
+
   try {
     const [sqsSns, dynamodb] = await Promise.all([
       startSqsSns({ dataDir }),
@@ -178,6 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         return services.runner;
       },
       health: async () => (await health()).components,
+      ...(chaos ? { chaos } : {}),
     });
     stops.push(() => endpoint.close());
     ready["aws-endpoint"] = { ready: true, detail: endpoint.url };
@@ -237,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort);
     stops.push(() => payment.close());
+    stops.push(startPaymentChaos(payment.url, chaos));
 
     const client = { endpoint: awsUrl, region: REGION, credentials: fakeCredentials };
     const ddbClient = new DynamoDBClient(client);
@@ -254,7 +261,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dataDir: join(dataDir, "eventbridge"),
       accountId: ACCOUNT_ID,
       region: REGION,
-      deliver: deliverer,
+      deliver: withEventBridgeChaos(deliverer, chaos),
     });
     stops.push(() => services.eventBridge?.close());
     ready.eventbridge = { ready: true };
@@ -314,6 +321,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         region: REGION,
         ...(m.waitTimeSeconds !== undefined ? { waitTimeSeconds: m.waitTimeSeconds } : {}),
         onError: onError(`mapping ${m.queueName}`),
+        ...(chaos ? { chaos } : {}),
       });
       mappings.push(mapping);
       mapping.start();
@@ -342,6 +350,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         },
         region: REGION,
         onError: onError(`stream mapping ${m.name}`),
+        ...(chaos ? { chaos } : {}),
       });
       mappings.push(mapping);
       mapping.start();

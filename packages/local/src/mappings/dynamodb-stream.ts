@@ -1,3 +1,4 @@
+import type { Chaos } from "../chaos";
 import type { LambdaRunner } from "../lambda/runner";
 import type { Checkpoints } from "./checkpoints";
 import type { EventSourceMapping } from "./sqs";
@@ -45,6 +46,8 @@ export interface StreamMappingOptions {
   /** First retry delay, doubled per attempt. */
   retryBaseDelayMs?: number;
   onError?: (error: unknown) => void;
+  /** Chaos mode (packages/local/src/chaos): duplicate batches, crashes before the checkpoint. */
+  chaos?: Pick<Chaos, "streamBatch">;
 }
 
 interface Shard {
@@ -149,11 +152,14 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
     while (batch.length && running) {
       attempts++;
       stats.inFlight++;
+      const event = { Records: batch.map((r) => ({ ...r, eventSourceARN: arn })) };
       const result = await options.runner
-        .invoke(options.functionName, {
-          Records: batch.map((r) => ({ ...r, eventSourceARN: arn })),
-        })
+        .invoke(options.functionName, event)
         .finally(() => stats.inFlight--);
+      // Chaos mode: the batch delivered twice, or the invocation "crashing" after
+      // its effects and before the checkpoint, so the same batch comes again.
+      const chaos = options.chaos?.streamBatch(options.name);
+      if (chaos?.duplicate) await options.runner.invoke(options.functionName, event);
       stats.batches++;
       let failedAt = -1;
       if (result.functionError) failedAt = 0;
@@ -169,6 +175,7 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
           failedAt = positions.some((p) => p < 0) ? 0 : Math.min(...positions);
         }
       }
+      if (failedAt < 0 && chaos?.crashAfterEffect) continue;
       if (failedAt < 0) {
         stats.records += batch.length;
         options.checkpoints.set(

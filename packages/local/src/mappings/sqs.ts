@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import type { Chaos } from "../chaos";
 import type { InvokeResult, LambdaRunner } from "../lambda/runner";
 
 // An SQS event source mapping, as Lambda runs one: long-polling pollers (one
@@ -28,6 +29,8 @@ export interface SqsMappingOptions {
   /** Long-poll wait per receive (AWS uses 20 s). */
   waitTimeSeconds?: number;
   onError?: (error: unknown) => void;
+  /** Chaos mode (packages/local/src/chaos): duplicate deliveries, crashes before the ack. */
+  chaos?: Pick<Chaos, "sqsBatch">;
 }
 
 export interface EventSourceMapping {
@@ -131,9 +134,15 @@ export function createSqsMapping(options: SqsMappingOptions): EventSourceMapping
         if (batch.length === 0) continue;
         stats.inFlight++;
         try {
-          const result = await options.runner.invoke(options.functionName, {
+          const event = {
             Records: batch.map((m) => toSqsRecord(m, options.queueArn, options.region)),
-          });
+          };
+          const result = await options.runner.invoke(options.functionName, event);
+          // Chaos mode: the batch delivered twice, or the poller "crashing" after
+          // the handler's effects and before the delete (redelivered after the
+          // visibility timeout).
+          const chaos = options.chaos?.sqsBatch(options.queueUrl);
+          if (chaos?.duplicate) await options.runner.invoke(options.functionName, event);
           const failed = failedMessageIds(
             result,
             batch.map((m) => m.MessageId!),
@@ -143,7 +152,7 @@ export function createSqsMapping(options: SqsMappingOptions): EventSourceMapping
           stats.batches++;
           stats.records += batch.length;
           stats.failedRecords += batch.length - done.length;
-          if (done.length) {
+          if (done.length && !chaos?.crashAfterEffect) {
             await options.sqs.send(
               new DeleteMessageBatchCommand({
                 QueueUrl: options.queueUrl,

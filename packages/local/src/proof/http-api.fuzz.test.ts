@@ -247,7 +247,9 @@ describe("public order API: malformed and boundary requests", () => {
         fc.constant(undefined),
         fc.constantFrom("fuzz", "proof-customer", "mallory"),
       );
-      const groups = fc.option(fc.constantFrom<string[]>(["ops"], ["customers"], []), { nil: undefined });
+      const groups = fc.option(fc.constantFrom<string[]>(["ops"], ["customers"], []), {
+        nil: undefined,
+      });
       await fc.assert(
         fc.asyncProperty(orderId, caller, groups, async (id, sub, grp) => {
           const result = await orderStatus(
