@@ -1,0 +1,401 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { httpEvent } from "@orders/functions/lib/test-events";
+import { type ChaosInput, soakChaos } from "../chaos";
+import { fakeCredentials, REGION } from "../config";
+import { freePort } from "../engines/ports";
+import { runCheck } from "./check";
+import type { Report } from "./invariants";
+
+// Soak: a local cloud in chaos mode (a child process, so it can be SIGKILLed
+// and restarted on the same data), N mixed orders through the real handlers,
+// a bounded wait until every accepted order has settled, then the invariant
+// checker over the stored state and the provider's ledger.
+//
+//   pnpm --filter @orders/local soak [--orders 500] [--kill 3] [--concurrency 8]
+//     [--approval-timeout 15] [--no-chaos] [--keep]
+//
+// Orders go in through the Ingress function (API Gateway v2 events via the
+// endpoint's Lambda Invoke API) and decisions through the admin API's
+// function, so the soak does not depend on the HTTP gateway.
+
+export type OrderKind =
+  | "normal"
+  | "approve"
+  | "reject"
+  | "approval-timeout"
+  | "declined"
+  | "transient-card"
+  | "scarce"
+  | "duplicate";
+
+/** Deterministic mix by index: most orders are ordinary, every kind appears. */
+export function kindOf(i: number): OrderKind {
+  const slot = i % 20;
+  if (slot < 10) return "normal";
+  if (slot < 12) return "approve";
+  if (slot < 13) return "reject";
+  if (slot < 14) return "approval-timeout";
+  if (slot < 16) return "declined";
+  if (slot < 17) return "transient-card";
+  if (slot < 18) return "scarce";
+  return "duplicate";
+}
+
+const everyday = [
+  "SKU-KEYBOARD",
+  "SKU-MOUSE",
+  "SKU-HEADSET",
+  "SKU-WEBCAM",
+  "SKU-CABLE",
+  "SKU-DESK-MAT",
+];
+
+export function orderBody(i: number, kind: OrderKind) {
+  const line = { sku: everyday[i % everyday.length]!, quantity: 1 + (i % 3) };
+  switch (kind) {
+    case "approve":
+    case "reject":
+    case "approval-timeout":
+      return { lines: [{ sku: "SKU-GIFT-CARD", quantity: 1 }], payment: { card: "tok_approve" } };
+    case "declined":
+      return { lines: [line], payment: { card: i % 2 ? "tok_decline" : "tok_insufficient_funds" } };
+    case "transient-card":
+      return { lines: [line], payment: { card: "tok_transient" } };
+    case "scarce":
+      return { lines: [{ sku: "SKU-LIMITED", quantity: 1 }], payment: { card: "tok_approve" } };
+    default:
+      return { lines: [line], payment: { card: "tok_approve" } };
+  }
+}
+
+export const POISON_MARKER = "soak-poison";
+
+export interface SoakOptions {
+  orders: number;
+  kills: number;
+  concurrency: number;
+  approvalTimeoutSeconds: number;
+  chaos: ChaosInput | undefined;
+  /** Give up waiting for every order to settle after this long. */
+  quiesceTimeoutMs: number;
+  keepData?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SoakResult {
+  report: Report & { sources: Record<string, unknown> };
+  figures: Record<string, unknown>;
+}
+
+interface CloudProcess {
+  child: ChildProcess;
+  urls: { web: string; aws: string; paymentProvider: string };
+}
+
+async function startCloud(env: NodeJS.ProcessEnv, log: (l: string) => void): Promise<CloudProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "soak-cloud.ts")],
+    {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    errors.push(line);
+    if (errors.length > 50) errors.shift();
+    if (/chaos mode|failed|Error/.test(line)) log(line);
+  });
+  const urls = await new Promise<CloudProcess["urls"]>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`local cloud not ready in 120 s:\n${errors.join("\n")}`)),
+      120_000,
+    );
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`local cloud exited (${code}):\n${errors.join("\n")}`));
+    });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.startsWith("READY ")) {
+        clearTimeout(timer);
+        done(JSON.parse(line.slice(6)));
+      }
+    });
+  });
+  return { child, urls };
+}
+
+async function stopCloud(cloud: CloudProcess, signal: "SIGKILL" | "SIGTERM") {
+  if (cloud.child.exitCode !== null || cloud.child.signalCode !== null) return;
+  const exited = new Promise((r) => cloud.child.once("exit", r));
+  cloud.child.kill(signal);
+  await exited;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`soak: ${line}\n`));
+  const dataDir = mkdtempSync(join(tmpdir(), "soak-"));
+  const [webPort, awsPort] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    SOAK_DATA_DIR: dataDir,
+    SOAK_WEB_PORT: String(webPort),
+    SOAK_AWS_PORT: String(awsPort),
+    SOAK_APPROVAL_TIMEOUT_SECONDS: String(options.approvalTimeoutSeconds),
+    POWERTOOLS_LOG_LEVEL: "WARN",
+    ...(options.chaos ? { LOCAL_CHAOS: JSON.stringify(options.chaos) } : { LOCAL_CHAOS: "" }),
+  };
+  const started = Date.now();
+  let cloud = await startCloud(env, log);
+  const awsUrl = cloud.urls.aws;
+  log(
+    `local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${awsUrl} (data ${dataDir})`,
+  );
+  const client = { endpoint: awsUrl, region: REGION, credentials: fakeCredentials, maxAttempts: 1 };
+  const lambda = new LambdaClient(client);
+  const sqs = new SQSClient(client);
+  const ddb = new DynamoDBClient(client);
+  const doc = DynamoDBDocumentClient.from(ddb);
+  let down = false;
+
+  const invoke = async (fn: string, event: unknown) => {
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(event)) }),
+    );
+    if (out.FunctionError) throw new Error(`${fn}: ${out.FunctionError}`);
+    return JSON.parse(Buffer.from(out.Payload ?? []).toString() || "null") as {
+      statusCode: number;
+      body: string;
+    };
+  };
+  /** Like a client: retry with the same key until the API answers (it may be restarting). */
+  const submit = async (body: unknown, key: string) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (down) throw new Error("cloud restarting");
+        const result = await invoke(
+          "Ingress",
+          httpEvent({ sub: `soak-${key.slice(0, 4)}`, body, headers: { "idempotency-key": key } }),
+        );
+        if (result.statusCode >= 500) throw new Error(`ingress ${result.statusCode}`);
+        return result;
+      } catch (error) {
+        if (attempt > 300) throw error;
+        await sleep(200);
+      }
+    }
+  };
+
+  // ─── Submit ────────────────────────────────────────────────────────────────
+  const plan = Array.from({ length: options.orders }, (_, i) => ({
+    i,
+    kind: kindOf(i),
+    key: randomUUID(),
+    orderId: "",
+    status: 0,
+  }));
+  const killAt = new Set(
+    Array.from({ length: options.kills }, (_, k) =>
+      Math.floor(((k + 1) * options.orders) / (options.kills + 1)),
+    ),
+  );
+  let restarts = 0;
+  const restart = async (at: number) => {
+    down = true;
+    log(`SIGKILL the local cloud after ${at} submissions`);
+    await stopCloud(cloud, "SIGKILL");
+    cloud = await startCloud(env, log);
+    restarts++;
+    down = false;
+    log(`restarted (${restarts})`);
+  };
+  let next = 0;
+  const submitStarted = Date.now();
+  const worker = async () => {
+    for (;;) {
+      const item = plan[next++];
+      if (!item) return;
+      const body = orderBody(item.i, item.kind);
+      const copies = item.kind === "duplicate" ? 3 : 1;
+      const results = await Promise.all(
+        Array.from({ length: copies }, () => submit(body, item.key)),
+      );
+      item.status = results[0]!.statusCode;
+      item.orderId = (JSON.parse(results[0]!.body) as { orderId?: string }).orderId ?? "";
+      if (new Set(results.map((r) => JSON.parse(r.body).orderId)).size !== 1) {
+        throw new Error(`duplicate submissions of ${item.key} got different orders`);
+      }
+    }
+  };
+  const killer = (async () => {
+    for (const at of [...killAt].sort((a, b) => a - b)) {
+      while (next < at) await sleep(50);
+      await restart(at);
+    }
+  })();
+  const poisonSent = Math.max(1, Math.floor(options.orders / 100));
+  for (let p = 0; p < poisonSent; p++) {
+    for (const queue of ["PaymentQueue", "ApprovalsQueue"]) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: `${awsUrl}/000000000000/${queue}`,
+          MessageBody: p % 2 ? `{"${POISON_MARKER}": ${p}` : JSON.stringify({ [POISON_MARKER]: p }),
+        }),
+      );
+    }
+  }
+  await Promise.all([...Array.from({ length: options.concurrency }, worker), killer]);
+  const submitSeconds = (Date.now() - submitStarted) / 1000;
+  const accepted = plan.filter((p) => p.status === 202);
+  log(
+    `submitted ${plan.length} orders in ${submitSeconds.toFixed(1)} s (${accepted.length} accepted, ${restarts} restarts)`,
+  );
+
+  // ─── Decide approvals and wait until every order settles ─────────────────────
+  const decided = new Set<string>();
+  const decisionFailures: string[] = [];
+  const deadline = Date.now() + options.quiesceTimeoutMs;
+  let statuses = new Map<string, { status: string; approval?: string }>();
+  for (;;) {
+    statuses = new Map();
+    const ids = accepted.map((p) => p.orderId);
+    for (let k = 0; k < ids.length; k += 100) {
+      const out = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            OrdersTable: {
+              Keys: ids.slice(k, k + 100).map((id) => ({ pk: `ORDER#${id}`, sk: "META" })),
+              ProjectionExpression: "orderId, #s, approval.#s",
+              ExpressionAttributeNames: { "#s": "status" },
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.OrdersTable ?? []) {
+        statuses.set(item.orderId, {
+          status: item.status,
+          approval: (item.approval as { status?: string } | undefined)?.status,
+        });
+      }
+    }
+    for (const p of accepted) {
+      const s = statuses.get(p.orderId);
+      if (s?.approval !== "PENDING" || decided.has(p.orderId)) continue;
+      if (p.kind !== "approve" && p.kind !== "reject") continue;
+      decided.add(p.orderId);
+      const decision =
+        p.kind === "approve"
+          ? { decision: "APPROVE" }
+          : { decision: "REJECT", comment: "soak: rejected" };
+      const answer = await invoke(
+        "AdminApi",
+        httpEvent({
+          method: "POST",
+          path: `/api/admin/approvals/${p.orderId}/decision`,
+          sub: "soak-operator",
+          groups: ["ops"],
+          body: decision,
+        }),
+      ).catch((error: Error) => ({ statusCode: 0, body: error.message }));
+      if (answer.statusCode !== 200) {
+        decisionFailures.push(`${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+        log(`decision for ${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+      }
+    }
+    const open = accepted.filter(
+      (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
+    );
+    if (open.length === 0) break;
+    if (Date.now() > deadline) {
+      log(`gave up waiting: ${open.length} orders still open`);
+      break;
+    }
+    await sleep(1_000);
+  }
+  const settleSeconds = (Date.now() - submitStarted) / 1000;
+
+  // ─── Check ─────────────────────────────────────────────────────────────────
+  const report = await runCheck({
+    endpoint: awsUrl,
+    isExpectedPoison: (m) => m.body.includes(POISON_MARKER),
+    now: new Date(),
+  });
+  lambda.destroy();
+  sqs.destroy();
+  ddb.destroy();
+  await stopCloud(cloud, "SIGTERM");
+  if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+
+  const byKind: Record<string, Record<string, number>> = {};
+  for (const p of accepted) {
+    const status = statuses.get(p.orderId)?.status ?? "MISSING";
+    byKind[p.kind] ??= {};
+    byKind[p.kind]![status] = (byKind[p.kind]![status] ?? 0) + 1;
+  }
+  const fulfilled = accepted.filter((p) => statuses.get(p.orderId)?.status === "FULFILLED").length;
+  return {
+    report,
+    figures: {
+      orders: options.orders,
+      accepted: accepted.length,
+      refused: plan.length - accepted.length,
+      restarts,
+      chaos: options.chaos ?? "off",
+      poisonMessagesSent: poisonSent * 2,
+      submitSeconds: Number(submitSeconds.toFixed(1)),
+      settleSeconds: Number(settleSeconds.toFixed(1)),
+      fulfilledPerSecond: Number((fulfilled / settleSeconds).toFixed(2)),
+      outcomesByKind: byKind,
+      decisionFailures,
+      checker: report.counts,
+      violations: report.violations.length,
+    },
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      orders: { type: "string", default: "500" },
+      kill: { type: "string", default: "0" },
+      concurrency: { type: "string", default: "8" },
+      "approval-timeout": { type: "string", default: "15" },
+      "quiesce-timeout": { type: "string", default: "900" },
+      "no-chaos": { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const result = await runSoak({
+    orders: Number(values.orders),
+    kills: Number(values.kill),
+    concurrency: Number(values.concurrency),
+    approvalTimeoutSeconds: Number(values["approval-timeout"]),
+    quiesceTimeoutMs: Number(values["quiesce-timeout"]) * 1000,
+    chaos: values["no-chaos"] ? undefined : soakChaos,
+    keepData: values.keep,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ figures: result.figures, violations: result.report.violations }, null, 2)}\n`,
+  );
+  process.exitCode = result.report.ok ? 0 : 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    process.stderr.write(`soak: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 2;
+  });
+}
