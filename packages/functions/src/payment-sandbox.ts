@@ -17,7 +17,10 @@ import { Resource } from "./lib/resource";
 // `createPaymentSandboxApp` on its own loopback port.
 //
 // /sandbox/control (GET state, POST { outage?, latencyMs? }) exists only when
-// PAYMENT_SANDBOX_CONTROL=1 — set by the local cloud, never on AWS.
+// PAYMENT_SANDBOX_CONTROL=1 — set by the local cloud, never on AWS. A function
+// runs in several environments at once, each with its own memory, so the local
+// cloud's function URL owns that state and hands it to every invocation in the
+// `x-sandbox-control` header (`controlHeader`).
 
 export interface PaymentSandboxOptions {
   doc: DynamoDBDocumentClient;
@@ -25,6 +28,8 @@ export interface PaymentSandboxOptions {
   /** Serve /sandbox/control. Defaults to PAYMENT_SANDBOX_CONTROL=1. */
   controlEnabled?: boolean;
   control?: SandboxControl;
+  /** Take the control from each request's `x-sandbox-control` header (local cloud only). */
+  controlHeader?: boolean;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -33,6 +38,8 @@ const ControlUpdate = z.strictObject({
   outage: z.boolean().optional(),
   latencyMs: z.number().int().min(0).max(60_000).optional(),
 });
+
+export const SANDBOX_CONTROL_HEADER = "x-sandbox-control";
 
 export const controlEnabledByEnv = () =>
   ["1", "true"].includes(process.env.PAYMENT_SANDBOX_CONTROL ?? "");
@@ -60,6 +67,25 @@ export function createPaymentSandboxApp(options: PaymentSandboxOptions) {
       return undefined;
     }
   };
+
+  if (options.controlHeader) {
+    app.use("*", async (c, next) => {
+      const header = c.req.header(SANDBOX_CONTROL_HEADER);
+      if (header) {
+        try {
+          const parsed = ControlUpdate.safeParse(JSON.parse(header));
+          if (parsed.success)
+            Object.assign(
+              control,
+              Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)),
+            );
+        } catch {
+          // a malformed header leaves the control as it was
+        }
+      }
+      await next();
+    });
+  }
 
   app.get("/health", (c) => c.json({ ok: true, service: "payment-sandbox" }));
 
@@ -116,6 +142,7 @@ export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context
       doc: documents,
       ledgerTable: Resource.PaymentLedgerTable.name,
       controlEnabled: false,
+      controlHeader: controlEnabledByEnv(),
     }),
   );
   return lambda(event, context);

@@ -10,6 +10,7 @@ import {
 import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos";
 import { LOOPBACK } from "../config";
+import type { LogLine } from "../lambda/log-store";
 import type { LambdaRunner } from "../lambda/runner";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
 import { createMessageMover } from "./message-move";
@@ -25,6 +26,7 @@ import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
 //   POST /2015-03-31/functions/<name>/invocations                   → the Lambda runner
 //   form-encoded Action=… (query protocol): SNS → fauxqs; SQS → translated to JSON and back to XML
 //   GET /_local/health                                              → every component's health
+//   GET /_local/logs?correlationId=&from=&to=                       → handlers' log lines (admin API's local adapter)
 
 export interface ApiHandler {
   handle(action: string, body: unknown): Promise<{ status: number; body: unknown }>;
@@ -264,6 +266,34 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
         { status: ready ? "ready" : "starting", components },
         "application/json",
       );
+    }
+
+    if (req.method === "GET" && path.split("?")[0] === "/_local/logs") {
+      const query = new URL(path, "http://local").searchParams;
+      const correlationId = query.get("correlationId");
+      if (!correlationId)
+        return json(
+          400,
+          { code: "CORRELATION_ID_REQUIRED", message: "Pass ?correlationId=" },
+          "application/json",
+        );
+      const bound = (name: string, fallback: number) => {
+        const value = query.get(name);
+        const ms = value ? Date.parse(value) : fallback;
+        return Number.isNaN(ms) ? undefined : ms;
+      };
+      const from = bound("from", 0);
+      const to = bound("to", Number.MAX_SAFE_INTEGER);
+      if (from === undefined || to === undefined)
+        return json(
+          400,
+          { code: "INVALID_TIME_RANGE", message: "from and to are ISO-8601 timestamps" },
+          "application/json",
+        );
+      const lines = (options.lambda?.logs.logsByCorrelationId(correlationId, 5_000) ?? [])
+        .filter((line) => line.time >= from && line.time <= to)
+        .map(logFields);
+      return json(200, { lines }, "application/json");
     }
 
     if (target) {
@@ -543,5 +573,31 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/**
+ * One stored line as the fields CloudWatch Logs Insights would give for it:
+ * a Powertools JSON line's own fields, plus what the log group adds.
+ */
+function logFields(line: LogLine): Record<string, unknown> {
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(line.message) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+      fields = parsed as Record<string, unknown>;
+  } catch {
+    // plain text (console.log, platform lines)
+  }
+  return {
+    ...fields,
+    timestamp:
+      typeof fields.timestamp === "string" ? fields.timestamp : new Date(line.time).toISOString(),
+    level: fields.level ?? line.level ?? (line.stream === "stderr" ? "ERROR" : "INFO"),
+    message: typeof fields.message === "string" ? fields.message : line.message,
+    service: typeof fields.service === "string" ? fields.service : line.functionName,
+    function_name: line.functionName,
+    function_request_id: fields.function_request_id ?? line.requestId,
+    correlation_id: line.correlationId,
   };
 }

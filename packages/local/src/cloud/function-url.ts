@@ -61,11 +61,41 @@ interface HttpResult {
   isBase64Encoded?: boolean;
 }
 
-export async function serveFunctionUrl(runner: LambdaRunner, functionName: string, port = 0) {
+/** The sandbox provider's fault control, as `/sandbox/control` takes it. */
+export interface SandboxControl {
+  outage: boolean;
+  latencyMs: number;
+}
+
+export interface FunctionUrlOptions {
+  /**
+   * Serve `/sandbox/control` here and pass the state to every invocation in
+   * the `x-sandbox-control` header: the function's environments (workers) do
+   * not share memory, so no one of them can own it.
+   */
+  sandboxControl?: boolean;
+}
+
+export async function serveFunctionUrl(
+  runner: LambdaRunner,
+  functionName: string,
+  port = 0,
+  options: FunctionUrlOptions = {},
+) {
+  const control: SandboxControl = { outage: false, latencyMs: 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const out = await runner.invoke(functionName, toHttpApiEvent(req, Buffer.concat(chunks)));
+    if (
+      options.sandboxControl &&
+      new URL(req.url ?? "/", "http://local").pathname === "/sandbox/control"
+    ) {
+      return answerControl(req, Buffer.concat(chunks), control, res);
+    }
+    const event = toHttpApiEvent(req, Buffer.concat(chunks));
+    if (options.sandboxControl) event.headers["x-sandbox-control"] = JSON.stringify(control);
+    else delete event.headers["x-sandbox-control"];
+    const out = await runner.invoke(functionName, event);
     if (out.functionError) {
       res.writeHead(502, { "content-type": "application/json" });
       return res.end(JSON.stringify({ message: "Internal Server Error" }));
@@ -90,4 +120,42 @@ export async function serveFunctionUrl(runner: LambdaRunner, functionName: strin
         server.closeAllConnections();
       }),
   };
+}
+
+function answerControl(
+  req: IncomingMessage,
+  body: Buffer,
+  control: SandboxControl,
+  res: import("node:http").ServerResponse,
+) {
+  const reply = (status: number, value: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(value));
+  };
+  if (req.method === "GET") return reply(200, control);
+  if (req.method !== "POST")
+    return reply(405, { code: "METHOD_NOT_ALLOWED", message: "GET or POST /sandbox/control" });
+  let update: unknown;
+  try {
+    update = body.length ? JSON.parse(body.toString("utf8")) : {};
+  } catch {
+    return reply(400, { code: "INVALID_REQUEST", message: "Body is not JSON" });
+  }
+  const { outage, latencyMs, ...rest } = (update ?? {}) as Record<string, unknown>;
+  if (
+    typeof update !== "object" ||
+    update === null ||
+    Array.isArray(update) ||
+    Object.keys(rest).length > 0 ||
+    (outage !== undefined && typeof outage !== "boolean") ||
+    (latencyMs !== undefined &&
+      (!Number.isInteger(latencyMs) || (latencyMs as number) < 0 || (latencyMs as number) > 60_000))
+  )
+    return reply(400, {
+      code: "INVALID_REQUEST",
+      message: "Expected { outage?: boolean, latencyMs?: integer 0..60000 }",
+    });
+  if (outage !== undefined) control.outage = outage as boolean;
+  if (latencyMs !== undefined) control.latencyMs = latencyMs as number;
+  return reply(200, control);
 }

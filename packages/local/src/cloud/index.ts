@@ -12,6 +12,7 @@ import {
   streamMappings,
   type WorkQueueSpec,
 } from "@orders/core/topology";
+import { Hono } from "hono";
 import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
 import { chaosFromEnv, startPaymentChaos, withEventBridgeChaos } from "../chaos";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
@@ -91,10 +92,10 @@ export interface LocalCloud {
 
 /** The gateway engineer's module, when it exists: `createGateway({ invoke, ... })` → Hono-like app. */
 async function loadGateway(context: {
-  invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  runner: LambdaRunner;
   webUrl: string;
   dataDir: string;
-}): Promise<{ fetch: (r: Request) => Response | Promise<Response> } | undefined> {
+}): Promise<{ fetch: (r: Request, env?: unknown) => Response | Promise<Response> } | undefined> {
   const entry = resolve(import.meta.dirname, "../gateway/index.ts");
   if (!existsSync(entry)) return undefined;
   const mod = (await import(entry)) as Record<string, unknown>;
@@ -102,11 +103,21 @@ async function loadGateway(context: {
     | ((o: unknown) => unknown)
     | undefined;
   if (typeof factory !== "function") return undefined;
-  const app = (await factory(context)) as { fetch?: unknown; app?: { fetch: unknown } };
-  const target = (typeof app.fetch === "function" ? app : app.app) as {
-    fetch: (r: Request) => Response | Promise<Response>;
+  // The runner's result keeps functionError: a crashed handler is a 500, as on AWS.
+  const fromLambdaRunner = mod.fromLambdaRunner as
+    | ((runner: LambdaRunner) => (name: string, event: unknown) => Promise<unknown>)
+    | undefined;
+  const invoke = fromLambdaRunner
+    ? fromLambdaRunner(context.runner)
+    : async (name: string, event: unknown) => (await context.runner.invoke(name, event)).payload;
+  const app = (await factory({ invoke, webUrl: context.webUrl, dataDir: context.dataDir })) as {
+    fetch?: unknown;
+    app?: { fetch: unknown };
   };
-  return { fetch: (r) => target.fetch(r) };
+  const target = (typeof app.fetch === "function" ? app : app.app) as {
+    fetch: (r: Request, env?: unknown) => Response | Promise<Response>;
+  };
+  return { fetch: (r, env) => target.fetch(r, env) };
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -241,7 +252,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => runner.close());
     ready.lambda = { ready: true, detail: `${runner.functionNames().length} functions` };
 
-    const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort);
+    const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort, {
+      sandboxControl: true,
+    });
     stops.push(() => payment.close());
     stops.push(startPaymentChaos(payment.url, chaos));
 
@@ -387,14 +400,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ready.mappings = { ready: true, detail: `${mappings.length} mappings` };
 
     const gateway = await loadGateway({
-      invoke: async (functionName, event) => (await runner.invoke(functionName, event)).payload,
+      runner,
       webUrl: webUrlGuess,
       dataDir,
     }).catch((error: Error) => {
       log(`gateway not mounted: ${error.message}`);
       return undefined;
     });
-    const web = await startWebOrigin({ port: webPort, health, ...(gateway ? { gateway } : {}) });
+    const web = await startWebOrigin({
+      port: webPort,
+      health,
+      local: localControls({ paymentProviderUrl: payment.url }),
+      ...(gateway ? { gateway } : {}),
+    });
     stops.push(() => web.close());
     ready.web = { ready: true, detail: web.url };
 
@@ -411,6 +429,49 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * `/_local/*` on the web origin (loopback, local cloud only): fault injection
+ * for tests and the e2e suite. `POST /_local/faults {"PaymentSandbox": "down" | "up"}`
+ * takes the sandbox payment provider down or brings it back.
+ */
+function localControls(context: { paymentProviderUrl: string }) {
+  const app = new Hono();
+  const sandboxState = async () => {
+    const r = await fetch(`${context.paymentProviderUrl}/sandbox/control`);
+    const control = (await r.json()) as { outage: boolean; latencyMs: number };
+    return { PaymentSandbox: control.outage ? "down" : "up", control };
+  };
+  app.get("/_local/faults", async (c) => c.json(await sandboxState()));
+  app.post("/_local/faults", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ code: "INVALID_REQUEST", message: "Body must be JSON" }, 400);
+    }
+    const state = (body as { PaymentSandbox?: unknown } | null)?.PaymentSandbox;
+    const known = body !== null && typeof body === "object" && !Array.isArray(body);
+    if (!known || Object.keys(body as object).some((k) => k !== "PaymentSandbox"))
+      return c.json(
+        { code: "UNKNOWN_FAULT", message: 'Known faults: {"PaymentSandbox": "down" | "up"}' },
+        400,
+      );
+    if (state !== "down" && state !== "up")
+      return c.json(
+        { code: "INVALID_FAULT_STATE", message: 'PaymentSandbox must be "down" or "up"' },
+        400,
+      );
+    await fetch(`${context.paymentProviderUrl}/sandbox/control`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ outage: state === "down" }),
+    });
+    return c.json(await sandboxState());
+  });
+  app.all("*", (c) => c.json({ code: "NOT_FOUND", message: "No such local control" }, 404));
+  return app;
 }
 
 function unavailable(service: string) {

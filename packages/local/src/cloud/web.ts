@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { serve } from "@hono/node-server";
+import { auth } from "@orders/core/topology";
 import { Hono } from "hono";
 import { LOOPBACK, repoRoot } from "../config";
 
@@ -27,7 +28,9 @@ export interface WebOriginOptions {
   port: number;
   health: () => Promise<{ ready: boolean; components: Record<string, unknown> }>;
   /** The gateway (API + OIDC) app, mounted at the root for /api/* and /auth/*. */
-  gateway?: { fetch: (request: Request) => Response | Promise<Response> };
+  gateway?: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> };
+  /** Local-only controls under /_local/* (fault injection for tests and the e2e suite). */
+  local?: { fetch: (request: Request) => Response | Promise<Response> };
   distDir?: string;
 }
 
@@ -42,9 +45,11 @@ export async function startWebOrigin(options: WebOriginOptions) {
     );
   });
   const gateway = options.gateway;
-  const toGateway = (c: { req: { raw: Request } }) =>
+  // c.env carries @hono/node-server's bindings (the socket): the gateway reads
+  // the caller's source IP and the raw header list from them, as API Gateway does.
+  const toGateway = (c: { req: { raw: Request }; env: unknown }) =>
     gateway
-      ? gateway.fetch(c.req.raw)
+      ? gateway.fetch(c.req.raw, c.env)
       : Response.json(
           {
             code: "GATEWAY_UNAVAILABLE",
@@ -52,6 +57,21 @@ export async function startWebOrigin(options: WebOriginOptions) {
           },
           { status: 503 },
         );
+  const local = options.local;
+  if (local) app.all("/_local/*", (c) => local.fetch(c.req.raw));
+  const index = join(dist, "index.html");
+  const serveIndex = () =>
+    existsSync(index)
+      ? new Response(readFileSync(index), {
+          headers: { "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
+        })
+      : Response.json(
+          { code: "CONSOLE_NOT_BUILT", message: "The console is not built (packages/web/dist)" },
+          { status: 404 },
+        );
+  // The console's OIDC callback is a console route under /auth: the SPA must
+  // get it, not the provider, so it is matched before /auth/* is forwarded.
+  app.get(auth.callbackPath, serveIndex);
   app.all("/api/*", toGateway);
   app.all("/auth/*", toGateway);
   app.all("/.well-known/*", toGateway);
@@ -67,12 +87,7 @@ export async function startWebOrigin(options: WebOriginOptions) {
         },
       });
     }
-    const index = join(dist, "index.html");
-    if (extname(path) === "" && existsSync(index)) {
-      return new Response(readFileSync(index), {
-        headers: { "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
-      });
-    }
+    if (extname(path) === "" && existsSync(index)) return serveIndex();
     return c.json({ code: "NOT_FOUND", message: `No such file: ${path}` }, 404);
   });
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
