@@ -54,6 +54,23 @@ export interface LocalCloudOptions {
   hotReload?: boolean;
   /** Run the topology's mappings (SQS and stream consumers). Default true. */
   mappings?: boolean;
+  /**
+   * How long a flagged order waits for an operator (the saga's AwaitApproval
+   * TimeoutSeconds). Default: LOCAL_APPROVAL_TIMEOUT_SECONDS, else the topology's policy (24 h).
+   */
+  approvalTimeoutSeconds?: number;
+  /**
+   * Every work queue's visibility timeout, i.e. how soon a failed message is
+   * received again (so how soon it reaches its DLQ). Default:
+   * LOCAL_VISIBILITY_TIMEOUT_SECONDS, else the topology's (≥ 6× the consumer's timeout).
+   */
+  visibilityTimeoutSeconds?: number;
+  /**
+   * Load every function's code before reporting ready (one warm environment
+   * each), so the first orders do not queue behind cold starts. Default: when
+   * the mappings run.
+   */
+  prewarm?: boolean;
   /** Extra functions beside the topology's (tests' fixtures). */
   extraFunctions?: FunctionDefinition[];
   log?: (line: string) => void;
@@ -250,7 +267,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     services.runner = runner;
     stops.push(() => runner.close());
-    ready.lambda = { ready: true, detail: `${runner.functionNames().length} functions` };
+    const warming =
+      (options.prewarm ?? options.mappings !== false)
+        ? runner.warm(Object.keys(functions)).catch((error: Error) => {
+            log(`prewarm: ${error.message}`);
+          })
+        : Promise.resolve();
+    void warming.then(() => {
+      ready.lambda = { ready: true, detail: `${runner.functionNames().length} functions` };
+    });
 
     const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort, {
       sandboxControl: true,
@@ -299,9 +324,30 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ready.stepfunctions = { ready: true };
 
     const createdTables = await provisionTables(ddbClient);
-    await provisionQueues(sqs, awsUrl);
+    const visibilityTimeoutSeconds =
+      options.visibilityTimeoutSeconds ??
+      (process.env.LOCAL_VISIBILITY_TIMEOUT_SECONDS
+        ? Number(process.env.LOCAL_VISIBILITY_TIMEOUT_SECONDS)
+        : undefined);
+    await provisionQueues(sqs, awsUrl, {
+      ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
+    });
     await provisionTopic(sns);
-    await provisionStateMachine(services.stepFunctions, awsUrl);
+    const approvalTimeoutSeconds =
+      options.approvalTimeoutSeconds ??
+      (process.env.LOCAL_APPROVAL_TIMEOUT_SECONDS
+        ? Number(process.env.LOCAL_APPROVAL_TIMEOUT_SECONDS)
+        : undefined);
+    if (
+      approvalTimeoutSeconds !== undefined &&
+      !(Number.isInteger(approvalTimeoutSeconds) && approvalTimeoutSeconds > 0)
+    )
+      throw new Error(
+        `approvalTimeoutSeconds must be a positive integer: ${approvalTimeoutSeconds}`,
+      );
+    await provisionStateMachine(services.stepFunctions, awsUrl, {
+      ...(approvalTimeoutSeconds !== undefined ? { approvalTimeoutSeconds } : {}),
+    });
     await provisionBus(services.eventBridge);
     if (createdTables.includes("InventoryTable")) {
       const doc = DynamoDBDocumentClient.from(ddbClient);
@@ -407,6 +453,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log(`gateway not mounted: ${error.message}`);
       return undefined;
     });
+    await warming;
     const web = await startWebOrigin({
       port: webPort,
       health,

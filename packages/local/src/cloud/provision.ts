@@ -68,7 +68,11 @@ export async function provisionTables(dynamodb: DynamoDBClient): Promise<string[
   return created;
 }
 
-export async function provisionQueues(sqs: SQSClient, awsUrl: string) {
+export async function provisionQueues(
+  sqs: SQSClient,
+  awsUrl: string,
+  options: { visibilityTimeoutSeconds?: number } = {},
+) {
   const entries = Object.entries(queues) as [string, WorkQueueSpec | DlqSpec][];
   // DLQs first: work queues' redrive policies point at them.
   for (const [name, spec] of entries.sort(
@@ -78,7 +82,9 @@ export async function provisionQueues(sqs: SQSClient, awsUrl: string) {
       MessageRetentionPeriod: String(spec.retentionSeconds),
     };
     if (spec.kind === "work") {
-      attributes.VisibilityTimeout = String(spec.visibilityTimeoutSeconds);
+      attributes.VisibilityTimeout = String(
+        options.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds,
+      );
       attributes.RedrivePolicy = JSON.stringify({
         deadLetterTargetArn: arns.queue(spec.dlq),
         maxReceiveCount: spec.maxReceiveCount,
@@ -142,12 +148,16 @@ async function call(service: ApiHandler, action: string, body: unknown, tolerate
   return out.body;
 }
 
-export async function provisionStateMachine(sfn: ApiHandler, awsUrl: string) {
+export async function provisionStateMachine(
+  sfn: ApiHandler,
+  awsUrl: string,
+  options: { approvalTimeoutSeconds?: number } = {},
+) {
   const definition = JSON.stringify(
     renderSaga({
       ...Object.fromEntries(sagaFunctions().map((f) => [f, arns.lambda(f)])),
       ApprovalsQueueUrl: queueUrl(awsUrl, "ApprovalsQueue"),
-      ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+      ApprovalTimeoutSeconds: options.approvalTimeoutSeconds ?? orderPolicy.approvalTimeoutSeconds,
     }),
   );
   const roleArn = arns.role("FulfillmentSagaRole");
