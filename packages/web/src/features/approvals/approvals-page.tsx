@@ -1,3 +1,4 @@
+import { useMutationState } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Link } from "react-router";
 import type { ApprovalView } from "../../lib/admin-types";
@@ -5,7 +6,7 @@ import { isApiError } from "../../lib/api-client";
 import { countdown, dateTime, money, relative, shortId } from "../../lib/format";
 import { Card, Empty, ErrorState, Loading, PageHeader, StatusBadge } from "../../lib/ui";
 import { useNow } from "../../lib/use-now";
-import { useDecideApproval } from "./api/decide-approval";
+import { type Decision, decideApprovalMutationKey, useDecideApproval } from "./api/decide-approval";
 import { useApprovals } from "./api/list-approvals";
 
 export function ApprovalsPage() {
@@ -25,6 +26,7 @@ export function ApprovalsPage() {
             <span className="badge badge-warn">{pending.data.items.length}</span>
           ) : null}
         </h2>
+        <RefusedDecisions />
         {pending.isPending ? (
           <Loading label="Loading pending approvals…" />
         ) : pending.isError ? (
@@ -82,6 +84,56 @@ export function ApprovalsPage() {
   );
 }
 
+/**
+ * Decisions the API refused because the approval was no longer pending
+ * (another operator decided first, or the deadline passed). Listed here, not
+ * in the item: the refetch that follows removes the item, and its message
+ * with it, so the operator would never learn their decision did not count.
+ */
+function RefusedDecisions() {
+  const [dismissed, setDismissed] = useState<ReadonlySet<number>>(new Set());
+  const refused = useMutationState({
+    filters: { mutationKey: decideApprovalMutationKey, status: "error" },
+    select: (m) => ({
+      at: m.state.submittedAt,
+      decision: m.state.variables as Decision,
+      error: m.state.error,
+    }),
+  }).filter((r) => isApiError(r.error, 409) && !dismissed.has(r.at));
+  if (refused.length === 0) return null;
+  return (
+    <ul className="refused-list">
+      {refused.map(({ at, decision, error }) => {
+        const details = (isApiError(error) ? error.details : undefined) as
+          | { status?: string; decidedBy?: string }
+          | undefined;
+        const mine = decision.decision === "APPROVE" ? "approval" : "rejection";
+        return (
+          <li key={at} className="state state-error" role="alert">
+            <p className="state-title">Someone else got there first, or the deadline passed</p>
+            <p>
+              <Link to={`/ops/orders/${decision.orderId}`}>{shortId(decision.orderId)}</Link>{" "}
+              {details?.status && details.decidedBy
+                ? `was already ${details.status.toLowerCase()} by ${details.decidedBy}`
+                : isApiError(error)
+                  ? error.message
+                  : "was no longer waiting for a decision"}
+              : your {mine} was not recorded.
+            </p>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setDismissed((d) => new Set(d).add(at))}
+            >
+              Dismiss
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 function ApprovalItem({ approval: a, now }: { approval: ApprovalView; now: number }) {
   const decide = useDecideApproval();
   const [comment, setComment] = useState("");
@@ -90,6 +142,7 @@ function ApprovalItem({ approval: a, now }: { approval: ApprovalView; now: numbe
   const urgent = left < 3600_000;
   const submit = (decision: "APPROVE" | "REJECT") =>
     decide.mutate({ orderId: a.orderId, decision, comment: comment.trim() });
+  // A 409 is reported by <RefusedDecisions> (this item is about to leave the inbox).
   const conflict = isApiError(decide.error, 409);
   return (
     <li className="approval card" aria-labelledby={`${commentId}-title`}>
@@ -136,15 +189,8 @@ function ApprovalItem({ approval: a, now }: { approval: ApprovalView; now: numbe
           Reject
         </button>
       </div>
-      {decide.isError ? (
-        <ErrorState
-          error={decide.error}
-          title={
-            conflict
-              ? "Someone else got there first, or the deadline passed"
-              : "The decision was not recorded"
-          }
-        />
+      {decide.isError && !conflict ? (
+        <ErrorState error={decide.error} title="The decision was not recorded" />
       ) : null}
     </li>
   );

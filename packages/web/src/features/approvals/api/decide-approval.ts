@@ -15,9 +15,13 @@ export const decideApproval = ({ orderId, ...body }: Decision) =>
     body,
   });
 
+/** Decisions share a key so the inbox can list the refused ones (useMutationState). */
+export const decideApprovalMutationKey = ["admin", "approvals", "decide"] as const;
+
 export const useDecideApproval = () => {
   const client = useQueryClient();
   return useMutation({
+    mutationKey: decideApprovalMutationKey,
     mutationFn: decideApproval,
     onSuccess: (_result, { orderId }) => {
       // The decided item leaves the inbox at once; the refetch confirms it.
