@@ -134,7 +134,9 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
       }
       if (wanted && found.size === wanted.size) break;
     }
-    // Put back what we looked at but were not asked to move.
+    // Put back what we looked at but were not asked to move: visible again in
+    // a second. (Not 0: the local cloud's SQS engine, fauxqs 2.4.1 with
+    // persistence, drops a message from memory on ChangeMessageVisibility 0.)
     await Promise.all(
       skipped.map((m) =>
         deps.sqs
@@ -142,7 +144,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
             new ChangeMessageVisibilityCommand({
               QueueUrl: url,
               ReceiptHandle: m.ReceiptHandle,
-              VisibilityTimeout: 0,
+              VisibilityTimeout: 1,
             }),
           )
           .catch(() => undefined),
@@ -177,7 +179,10 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           let oldestAgeSeconds: number | null = null;
           if (spec.kind === "dlq") {
             // A DLQ has no consumer and no redrive policy, so looking costs nothing.
-            if (visible > 0) {
+            // In-flight dead letters count: they are being peeked or redriven
+            // (and the local SQS engine reports peeked ones as in flight until
+            // the queue's next receive).
+            if (visible + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) > 0) {
               const sent = (await peekMessages(url, 10))
                 .map((m) => Number(m.Attributes?.SentTimestamp))
                 .filter(Number.isFinite);

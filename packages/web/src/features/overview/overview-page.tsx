@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { QueueDepth } from "../../lib/admin-types";
+import { deadLetterCount } from "../../lib/dead-letters";
 import { age, countdown, money, relative, shortId } from "../../lib/format";
 import { Card, Empty, ErrorState, Loading, PageHeader, Sparkline, StatusBadge } from "../../lib/ui";
 import { useNow } from "../../lib/use-now";
@@ -33,7 +34,7 @@ export function OverviewPage() {
   const history = useDepthHistory(queues.data?.queues, queues.dataUpdatedAt);
   const now = useNow(5_000);
   const dlqs = queues.data?.queues.filter((q) => q.kind === "dlq") ?? [];
-  const deadLetters = dlqs.reduce((sum, q) => sum + q.visible, 0);
+  const deadLetters = dlqs.reduce((sum, q) => sum + deadLetterCount(q), 0);
 
   return (
     <>
@@ -115,7 +116,7 @@ export function OverviewPage() {
                   {queues.data.queues.map((q) => (
                     <tr
                       key={q.name}
-                      className={q.kind === "dlq" && q.visible > 0 ? "row-alert" : ""}
+                      className={q.kind === "dlq" && deadLetterCount(q) > 0 ? "row-alert" : ""}
                     >
                       <th scope="row">
                         {q.name}
@@ -127,7 +128,11 @@ export function OverviewPage() {
                           <span className="muted small"> +{q.inFlight} in flight</span>
                         ) : null}
                       </td>
-                      <td className={q.kind === "dlq" && q.visible > 0 ? "trend-bad" : "trend"}>
+                      <td
+                        className={
+                          q.kind === "dlq" && deadLetterCount(q) > 0 ? "trend-bad" : "trend"
+                        }
+                      >
                         <Sparkline
                           values={history.get(q.name) ?? []}
                           label={`${q.name} depth trend`}

@@ -2,6 +2,7 @@ import { detailTypes } from "@orders/core/topology";
 import { useId, useState } from "react";
 import { Link } from "react-router";
 import type { DeadLetter, QueueDepth } from "../../lib/admin-types";
+import { deadLetterCount } from "../../lib/dead-letters";
 import { age, dateTime, shortId } from "../../lib/format";
 import {
   Card,
@@ -89,7 +90,7 @@ export function QueuesPage() {
           <Card title="Dead-letter queues">
             <ul className="dlq-list">
               {dlqs.map((q) => (
-                <li key={q.name} className={q.visible > 0 ? "dlq dlq-alert" : "dlq"}>
+                <li key={q.name} className={deadLetterCount(q) > 0 ? "dlq dlq-alert" : "dlq"}>
                   <div>
                     <strong>{q.name}</strong> <DlqCount queue={q} />
                     <p className="muted small">
@@ -125,9 +126,10 @@ export function QueuesPage() {
 
 function DlqCount({ queue }: { queue: QueueDepth | undefined }) {
   if (!queue) return null;
+  const count = deadLetterCount(queue);
   return (
-    <span className={`badge ${queue.visible > 0 ? "badge-bad" : "badge-ok"}`}>
-      {queue.visible} {queue.visible === 1 ? "message" : "messages"}
+    <span className={`badge ${count > 0 ? "badge-bad" : "badge-ok"}`}>
+      {count} {count === 1 ? "message" : "messages"}
     </span>
   );
 }
@@ -136,7 +138,7 @@ function redriveExplanation(queue: QueueDepth, selected: number) {
   const what =
     selected > 0
       ? `The ${selected} selected message${selected === 1 ? "" : "s"}`
-      : `All ${queue.visible} message${queue.visible === 1 ? "" : "s"}`;
+      : `All ${deadLetterCount(queue)} message${deadLetterCount(queue) === 1 ? "" : "s"}`;
   if (queue.redrive === "move-to-source") {
     return `${what} will be moved from ${queue.name} back to ${queue.source}, where ${queue.source === "ApprovalsQueue" ? "the approvals worker" : "its consumer"} will process them again. Consumers are idempotent, so messages that were already handled become no-ops. Fix the cause first, or they will come back here.`;
   }
@@ -180,7 +182,7 @@ function DlqBrowser({ queue, onClose }: { queue: QueueDepth; onClose: () => void
             <button
               type="button"
               className="btn btn-primary"
-              disabled={queue.visible === 0 && selected.size === 0}
+              disabled={deadLetterCount(queue) === 0 && selected.size === 0}
               onClick={() => setConfirming(true)}
             >
               {selected.size ? `Redrive ${selected.size} selected` : "Redrive all"}
