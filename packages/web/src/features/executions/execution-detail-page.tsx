@@ -63,7 +63,7 @@ function ExecutionView({ execution: e }: { execution: ExecutionDetail }) {
           <code>{e.error}</code> {e.cause}
         </p>
       ) : null}
-      <div className="grid-2 grid-graph">
+      <div className="grid-2 grid-graph-first">
         <Card title="Path through the saga">
           <SagaGraph states={e.states} />
         </Card>

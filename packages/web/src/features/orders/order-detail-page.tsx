@@ -143,7 +143,19 @@ function OrderView({ detail }: { detail: OrderDetail }) {
               )}
             </dd>
             <dt>Notifications</dt>
-            <dd>{order.notifications.length ? order.notifications.join(", ") : "none sent"}</dd>
+            <dd>
+              {order.notifications.length ? (
+                <ul className="link-list">
+                  {order.notifications.map((key) => (
+                    <li key={key} title={key}>
+                      {notificationLabel(order.orderId, key)}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                "none sent"
+              )}
+            </dd>
           </dl>
         </Card>
       </div>
@@ -157,6 +169,13 @@ function OrderView({ detail }: { detail: OrderDetail }) {
     </>
   );
 }
+
+/** "ord_…:status:FULFILLED#sms" → "FULFILLED · sms" (the key without the order id). */
+const notificationLabel = (orderId: string, key: string) => {
+  const [what = key, channel] = key.replace(`${orderId}:`, "").split("#");
+  const label = what.replace(/^status:/, "").replace(/^placed$/, "ACCEPTED");
+  return channel ? `${label} · ${channel}` : label;
+};
 
 function Timeline({ entries, compact }: { entries: JournalEntryView[]; compact?: boolean }) {
   if (entries.length === 0) return <Empty title="Nothing recorded yet" />;

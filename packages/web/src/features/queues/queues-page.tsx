@@ -166,6 +166,9 @@ function DlqBrowser({ queue, onClose }: { queue: QueueDepth; onClose: () => void
           setConfirming(false);
           setSelected(new Set());
           messages.refetch();
+          // Letters a selected redrive looked at but did not move are back a
+          // second later: look again then, or the list would miss them.
+          setTimeout(() => messages.refetch(), 1_500);
         },
         onError: () => setConfirming(false),
       },

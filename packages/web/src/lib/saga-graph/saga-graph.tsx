@@ -61,8 +61,9 @@ export function SagaGraph({
               viewBox="0 0 8 8"
               refX="7"
               refY="4"
-              markerWidth="7"
-              markerHeight="7"
+              markerWidth="8"
+              markerHeight="8"
+              markerUnits="userSpaceOnUse"
               orient="auto-start-reverse"
             >
               <path d="M0,0 L8,4 L0,8 z" fill="currentColor" />

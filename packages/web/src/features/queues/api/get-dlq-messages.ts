@@ -11,10 +11,6 @@ export const dlqMessagesQueryOptions = (queue: string) =>
   queryOptions({
     queryKey: ["admin", "queues", queue, "messages"],
     queryFn: ({ signal }) => getDlqMessages(queue, signal),
-    // Letters arrive and leave while the operator looks (failures, redrives,
-    // and the ones a selected redrive put back a second later). A DLQ has no
-    // redrive policy, so peeking every few seconds costs nothing.
-    refetchInterval: 5_000,
   });
 
 export const useDlqMessages = (queue: string | null) =>
