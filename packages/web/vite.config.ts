@@ -20,6 +20,9 @@ export default defineConfig({
   build: {
     target: "es2022",
     sourcemap: true,
+    // dist/.vite/manifest.json: the chunk graph, so the console bench can
+    // count what a first visit downloads (packages/functions/src/admin/bench.ts).
+    manifest: true,
     chunkSizeWarningLimit: 400,
   },
 });
