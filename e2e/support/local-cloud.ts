@@ -78,11 +78,49 @@ export async function waitForStatus(
 }
 
 /**
- * Take the sandbox payment provider down or bring it back. Proposed local
- * cloud control: POST /_local/faults {"PaymentSandbox": "down" | "up"}.
- * Returns false when this local cloud has no fault control (the test skips).
+ * Take the sandbox payment provider down or bring it back through the local
+ * cloud's fault control, POST /_local/faults {"PaymentSandbox": "down" | "up"}.
+ * Returns false when there is no such control (a deployed stage: the test skips).
  */
 export async function setSandbox(request: APIRequestContext, state: "down" | "up") {
   const response = await request.post("/_local/faults", { data: { PaymentSandbox: state } });
   return response.ok();
+}
+
+/** The local cloud's AWS endpoint (E2E_AWS_URL), for what the console does not do. */
+export const awsUrl = process.env.E2E_AWS_URL ?? "http://localhost:4566";
+
+/**
+ * A queue's visibility timeout through the local AWS endpoint (SQS JSON
+ * protocol; nothing local checks signatures). Returns the previous value.
+ */
+export async function setVisibilityTimeout(
+  request: APIRequestContext,
+  queue: string,
+  seconds: number,
+) {
+  const sqs = (action: string, body: object) =>
+    request.post(awsUrl, {
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `AmazonSQS.${action}`,
+      },
+      data: body,
+    });
+  const QueueUrl = `${awsUrl}/000000000000/${queue}`;
+  const current = await sqs("GetQueueAttributes", {
+    QueueUrl,
+    AttributeNames: ["VisibilityTimeout"],
+  });
+  expect(current.ok(), `GetQueueAttributes ${queue}: ${current.status()}`).toBeTruthy();
+  const previous = Number(
+    ((await current.json()) as { Attributes: { VisibilityTimeout: string } }).Attributes
+      .VisibilityTimeout,
+  );
+  const set = await sqs("SetQueueAttributes", {
+    QueueUrl,
+    Attributes: { VisibilityTimeout: String(seconds) },
+  });
+  expect(set.ok(), `SetQueueAttributes ${queue}: ${set.status()}`).toBeTruthy();
+  return previous;
 }

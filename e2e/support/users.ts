@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+
 // The people the scenarios play. The local provider accepts any subject and
 // groups at its login page; Cognito would have them as users.
 export const users = {
@@ -9,4 +11,4 @@ export const users = {
 
 export type Role = keyof typeof users;
 
-export const storageStateOf = (role: Role) => `.auth/${role}.json`;
+export const storageStateOf = (role: Role) => resolve(import.meta.dirname, `../.auth/${role}.json`);
