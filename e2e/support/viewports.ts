@@ -27,6 +27,8 @@ export async function screenshotAtViewports(page: Page, name: string) {
         );
       }
     }
+    // From the top: the sticky header would otherwise sit mid-image in a full-page shot.
+    await page.locator("html").evaluate((html) => html.scrollTo(0, 0));
     await page.screenshot({ path: `artifacts/${name}-${viewport.name}.png`, fullPage: true });
   }
 }
