@@ -208,12 +208,33 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-const encodeToken = (key: Record<string, unknown> | undefined) =>
+// A page cursor is an index's LastEvaluatedKey, base64url JSON. Whatever a
+// client sends back that is not one is their mistake (400 INVALID_NEXT_TOKEN),
+// never a DynamoDB ValidationException surfacing as a 500.
+const CURSOR_ATTRIBUTES = /^(pk|sk|gsi[1-3](pk|sk))$/;
+
+export const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
-const decodeToken = (token: string | undefined) =>
-  token
-    ? (JSON.parse(Buffer.from(token, "base64url").toString()) as Record<string, unknown>)
-    : undefined;
+
+export function decodeCursor(token: string | undefined): Record<string, string> | undefined {
+  if (!token) return undefined;
+  const invalid = () =>
+    new DomainError("INVALID_NEXT_TOKEN", "nextToken is not a cursor this API handed out", 400);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, "base64url").toString());
+  } catch {
+    throw invalid();
+  }
+  const valid =
+    key !== null &&
+    typeof key === "object" &&
+    !Array.isArray(key) &&
+    Object.keys(key).length > 0 &&
+    Object.entries(key).every(([k, v]) => CURSOR_ATTRIBUTES.test(k) && typeof v === "string");
+  if (!valid) throw invalid();
+  return key as Record<string, string>;
+}
 
 async function queryIndex(
   db: OrdersDb,
@@ -231,12 +252,12 @@ async function queryIndex(
       ExpressionAttributeValues: { ":h": hashValue },
       Limit: options.limit ?? 50,
       ScanIndexForward: !options.newestFirst,
-      ExclusiveStartKey: decodeToken(options.nextToken),
+      ExclusiveStartKey: decodeCursor(options.nextToken),
     }),
   );
   return {
     items: (page.Items ?? []).map((item) => OrderRecord.parse(item)),
-    nextToken: encodeToken(page.LastEvaluatedKey),
+    nextToken: encodeCursor(page.LastEvaluatedKey),
   };
 }
 

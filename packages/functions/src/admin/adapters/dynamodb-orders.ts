@@ -2,7 +2,15 @@ import type { SFNClient } from "@aws-sdk/client-sfn";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { decideApproval, listPendingApprovals } from "@orders/core/approval";
 import { appendToOrder, type JournalEntry } from "@orders/core/journal";
-import { getOrder, getOrderDetails, indexes, OrderRecord, type OrdersDb } from "@orders/core/order";
+import {
+  decodeCursor,
+  encodeCursor,
+  getOrder,
+  getOrderDetails,
+  indexes,
+  OrderRecord,
+  type OrdersDb,
+} from "@orders/core/order";
 import { notFound } from "../errors";
 import type { ApprovalsPort, OrderFilter, OrdersPort } from "../ports";
 import type { ApprovalView, OrderDetail, OrderSummary } from "../schemas";
@@ -11,13 +19,6 @@ import type { ApprovalView, OrderDetail, OrderSummary } from "../schemas";
 // written here is the console's list with a date range, which core's list
 // functions do not take: each GSI's sort key starts with an ISO timestamp, so
 // a range is a BETWEEN on it (still one index partition, never a scan).
-
-const encodeToken = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
-const decodeToken = (token: string | undefined) =>
-  token
-    ? (JSON.parse(Buffer.from(token, "base64url").toString()) as Record<string, unknown>)
-    : undefined;
 
 const summary = (order: OrderRecord): OrderSummary => ({
   orderId: order.orderId,
@@ -73,12 +74,12 @@ export function dynamoOrders(db: () => OrdersDb): OrdersPort {
           },
           ScanIndexForward: false,
           Limit: filter.limit,
-          ExclusiveStartKey: decodeToken(filter.nextToken),
+          ExclusiveStartKey: decodeCursor(filter.nextToken),
         }),
       );
       return {
         items: (page.Items ?? []).map((item) => summary(OrderRecord.parse(item))),
-        nextToken: encodeToken(page.LastEvaluatedKey),
+        nextToken: encodeCursor(page.LastEvaluatedKey),
       };
     },
 
