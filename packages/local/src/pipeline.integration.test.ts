@@ -657,11 +657,7 @@ async function placeDirectly(customer: string, sku: string) {
     {
       db: { doc, ordersTable: "OrdersTable" },
       loadPrices: (skus) => loadPrices({ doc, inventoryTable: "InventoryTable" }, skus),
-      policy: {
-        approvalThresholdCents: orderPolicy.approvalThresholdCents,
-        maxLinesPerOrder: orderPolicy.maxLinesPerOrder,
-        maxQuantityPerLine: orderPolicy.maxQuantityPerLine,
-      },
+      policy: { approvalThresholdCents: orderPolicy.approvalThresholdCents },
       newCorrelationId: () => crypto.randomUUID(),
     },
     {
