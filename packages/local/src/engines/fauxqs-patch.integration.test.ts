@@ -23,7 +23,11 @@ describe("fauxqs as patched", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "fauxqs-patch-"));
     engine = await startSqsSns({ dataDir });
-    sqs = new SQSClient({ endpoint: engine.endpoint, region: REGION, credentials: fakeCredentials });
+    sqs = new SQSClient({
+      endpoint: engine.endpoint,
+      region: REGION,
+      credentials: fakeCredentials,
+    });
   });
   afterAll(async () => {
     sqs?.destroy();
