@@ -11,6 +11,7 @@ missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v aws >/dev/null || missing+=(awscli)
+command -v jq >/dev/null || missing+=(jq)  # the README walk-through
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]} from Debian"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
