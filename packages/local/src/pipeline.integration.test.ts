@@ -626,15 +626,30 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
   });
 });
 
-/** The provider voided the order's one authorisation and captured nothing. */
+/**
+ * No net charge: nothing captured, every authorisation the provider holds is
+ * voided (or declined), and the order's payment is VOIDED — a tombstone when
+ * the saga compensated before the payment worker authorised anything.
+ */
 async function voided(orderId: string) {
   let last: unknown;
-  await eventually("the authorisation to be voided", async () => {
+  await eventually("the payment to be voided", async () => {
     const paid = await ledger(orderId);
-    last = paid.authorizations.map((a) => ({ status: a.status, history: a.history }));
-    return paid.voids === 1 && paid.captures === 0 ? paid : undefined;
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: "OrdersTable",
+        Key: { pk: `ORDER#${orderId}`, sk: "PAYMENT" },
+        ConsistentRead: true,
+      }),
+    );
+    last = { payment: Item?.status, provider: paid.authorizations.map((a) => a.status) };
+    return paid.captures === 0 &&
+      paid.authorizations.every((a) => a.status === "voided" || a.status === "declined") &&
+      Item?.status === "VOIDED"
+      ? paid
+      : undefined;
   }).catch((error: Error) => {
-    throw new Error(`${error.message}: ledger ${JSON.stringify(last)}`);
+    throw new Error(`${error.message}: ${JSON.stringify(last)}`);
   });
 }
 

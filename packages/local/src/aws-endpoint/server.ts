@@ -55,6 +55,8 @@ export interface AwsEndpoint {
   port: number;
   /** Resolves when no DLQ redrive task is running. */
   idle(): Promise<void>;
+  /** Items written to DynamoDB through this endpoint so far, by table (benchmarks' write budgets). */
+  dynamodbWrites(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,28 @@ const signedService = (headers: IncomingHttpHeaders) =>
 
 export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const sqsUpstream = options.sqsSns.endpoint;
+  const writes: Record<string, number> = {};
+  const countWrites = (action: string, body: Record<string, unknown>) => {
+    const add = (table: unknown, n = 1) => {
+      if (typeof table === "string") writes[table] = (writes[table] ?? 0) + n;
+    };
+    if (action === "PutItem" || action === "UpdateItem" || action === "DeleteItem")
+      add(body.TableName);
+    else if (action === "TransactWriteItems" && Array.isArray(body.TransactItems))
+      for (const item of body.TransactItems as Record<string, { TableName?: unknown }>[]) {
+        const op = item.Put ?? item.Update ?? item.Delete;
+        if (op) add(op.TableName);
+      }
+    else if (
+      action === "BatchWriteItem" &&
+      body.RequestItems &&
+      typeof body.RequestItems === "object"
+    )
+      for (const [table, requests] of Object.entries(
+        body.RequestItems as Record<string, unknown[]>,
+      ))
+        add(table, Array.isArray(requests) ? requests.length : 0);
+  };
   let origin = "";
 
   /** One JSON-protocol SQS call to fauxqs, for the router's own use (redrive). */
@@ -304,7 +328,8 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
         case "DynamoDB_20120810":
         case "DynamoDBStreams_20120810": {
           // DynamoDB Local answers malformed JSON with a 500; AWS with a 400.
-          if (!parseJson()) {
+          const request = parseJson();
+          if (!request) {
             return json(
               400,
               jsonErrorBody(
@@ -313,6 +338,7 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
               ),
             );
           }
+          if (prefix === "DynamoDB_20120810") countWrites(action, request);
           if (options.chaos)
             await new Promise((r) => setTimeout(r, options.chaos!.dynamodbDelayMs()));
           const out = await forward(
@@ -567,6 +593,7 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
     url: origin,
     port,
     idle: () => mover.idle(),
+    dynamodbWrites: () => ({ ...writes }),
     async close() {
       await new Promise<void>((done) => {
         server.close(() => done());

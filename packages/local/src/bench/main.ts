@@ -1,6 +1,7 @@
 // `pnpm bench`: local cloud overheads next to the raw engine operations of the
 // same run. benchEventBridge()/benchStepFunctions() join this table later.
 import { type BenchRow, benchHops, benchStartToHealthy } from "./local-cloud";
+import { benchPipeline, formatPipelineBench } from "./pipeline";
 
 const rows: BenchRow[] = [];
 rows.push(await benchStartToHealthy());
@@ -14,4 +15,7 @@ for (const r of rows) {
     `${pad(r.name, 40)} ${pad(r.medianMs.toFixed(2), 10)} ${pad(r.baselineName ? `${r.baselineName} ${r.baselineMs!.toFixed(2)}` : "", 30)} ${ratio}`,
   );
 }
+
+console.log("\npipeline (local cloud, end to end)");
+for (const line of formatPipelineBench(await benchPipeline())) console.log(`  ${line}`);
 process.exit(0);

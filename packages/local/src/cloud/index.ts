@@ -80,6 +80,8 @@ export interface LocalCloud {
   urls: { web: string; aws: string; paymentProvider: string };
   dataDir: string;
   runner: LambdaRunner;
+  /** Items written to DynamoDB through the AWS endpoint so far, by table. */
+  dynamodbWrites(): Record<string, number>;
   health(): Promise<{ ready: boolean; components: Record<string, ComponentHealth> }>;
   /** Starts an SQS → function mapping on a queue of yours (tests, experiments). */
   addSqsMapping(options: {
@@ -467,6 +469,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       urls: { web: web.url, aws: awsUrl, paymentProvider: payment.url },
       dataDir,
       runner,
+      dynamodbWrites: () => endpoint.dynamodbWrites(),
       health,
       addSqsMapping,
       addStreamMapping,

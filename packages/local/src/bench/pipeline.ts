@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { type LocalCloud, startLocalCloud } from "../cloud";
+import { fakeCredentials, REGION } from "../config";
+
+// The pipeline on the local cloud, as ratios against the engine limit measured
+// in the same run (never timed assertions):
+//   ingress: POST /api/orders (gateway → JWT authorizer → ingress λ → one
+//     conditional put) vs the same conditional put on OrdersTable issued
+//     directly at the same concurrency — target ≥ 0.70;
+//   DynamoDB writes per fulfilled order (every item written through the AWS
+//     endpoint, all tables) vs a budget of 15;
+//   end to end: orders/s from first submit to last FULFILLED vs the raw write
+//     rate ÷ 15 — target ≥ 0.60; and the median submit → FULFILLED.
+
+export interface PipelineBench {
+  concurrency: number;
+  rawPutsPerSecond: number;
+  ingressPerSecond: number;
+  ingressVsRaw: number;
+  ingressMedianMs: number;
+  rawPutMedianMs: number;
+  writesPerOrder: number;
+  writesByTable: Record<string, number>;
+  endToEndOrders: number;
+  endToEndPerSecond: number;
+  endToEndVsCeiling: number;
+  medianSubmitToFulfilledMs: number;
+  unfinished: number;
+}
+
+const WRITE_BUDGET = 15;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/** Runs `total` calls of `call` with `concurrency` in flight; returns per-call ms and the rate. */
+async function closedLoop(total: number, concurrency: number, call: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { latencies, perSecond: total / seconds };
+}
+
+async function customerToken(cloud: LocalCloud, sub: string) {
+  const response = await fetch(`${cloud.urls.web}/auth/dev/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sub, groups: [] }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+function submitter(cloud: LocalCloud, token: string) {
+  return async (key: string) => {
+    const response = await fetch(`${cloud.urls.web}/api/orders`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": key,
+      },
+      body: JSON.stringify({
+        lines: [{ sku: "SKU-CABLE", quantity: 1 }],
+        currency: "USD",
+        payment: { card: "tok_approve" },
+      }),
+    });
+    const body = (await response.json()) as { orderId: string };
+    if (response.status !== 202)
+      throw new Error(`submit: ${response.status} ${JSON.stringify(body)}`);
+    return body.orderId;
+  };
+}
+
+export async function benchPipeline(
+  options: { concurrency?: number; ingressRequests?: number; orders?: number } = {},
+): Promise<PipelineBench> {
+  const concurrency = options.concurrency ?? 16;
+  const ingressRequests = options.ingressRequests ?? 600;
+  const orders = options.orders ?? 150;
+  const run = Date.now().toString(36);
+
+  // Phase 1, without the consumers (they would take CPU from the ingress):
+  // the ingress next to the raw conditional put it makes.
+  const dirA = mkdtempSync(join(tmpdir(), "bench-pipeline-ingress-"));
+  const ingressCloud = await startLocalCloud({
+    dataDir: dirA,
+    webPort: 0,
+    awsPort: 0,
+    hotReload: false,
+    mappings: false,
+    prewarm: true,
+  });
+  let raw: Awaited<ReturnType<typeof closedLoop>>;
+  let ingress: Awaited<ReturnType<typeof closedLoop>>;
+  try {
+    const ddb = new DynamoDBClient({
+      endpoint: ingressCloud.urls.aws,
+      region: REGION,
+      credentials: fakeCredentials,
+    });
+    const put = (i: number) =>
+      ddb
+        .send(
+          new PutItemCommand({
+            TableName: "OrdersTable",
+            Item: {
+              pk: { S: `BENCH#${run}-${i}` },
+              sk: { S: "META" },
+              entity: { S: "BENCH" },
+              status: { S: "ACCEPTED" },
+              createdAt: { S: new Date().toISOString() },
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        )
+        .then(() => undefined);
+    const token = await customerToken(ingressCloud, `bench-${run}`);
+    const submit = submitter(ingressCloud, token);
+    // warm both paths (connections, JIT, the ingress's environments)
+    await closedLoop(concurrency * 4, concurrency, (i) => put(1_000_000 + i));
+    await closedLoop(concurrency * 4, concurrency, (i) =>
+      submit(`warm-${run}-${i}`).then(() => {}),
+    );
+    raw = await closedLoop(ingressRequests, concurrency, put);
+    ingress = await closedLoop(ingressRequests, concurrency, (i) =>
+      submit(`ingress-${run}-${i}`).then(() => {}),
+    );
+    ddb.destroy();
+  } finally {
+    await ingressCloud.stop();
+    rmSync(dirA, { recursive: true, force: true });
+  }
+
+  // Phase 2: the whole pipeline, from submit to FULFILLED.
+  const dirB = mkdtempSync(join(tmpdir(), "bench-pipeline-e2e-"));
+  const cloud = await startLocalCloud({ dataDir: dirB, webPort: 0, awsPort: 0, hotReload: false });
+  try {
+    const token = await customerToken(cloud, `bench-e2e-${run}`);
+    const submit = submitter(cloud, token);
+    // one order through every hop first: connections and code paths warm
+    await waitFulfilled(cloud, token, [await submit(`e2e-warm-${run}`)], 120_000);
+    const before = cloud.dynamodbWrites();
+    const started = performance.now();
+    const ids: string[] = [];
+    await closedLoop(orders, concurrency, async (i) => {
+      ids.push(await submit(`e2e-${run}-${i}`));
+    });
+    const outcome = await waitFulfilled(cloud, token, ids, 300_000);
+    const seconds = (performance.now() - started) / 1000;
+    // let the trailing notifications and status events land before counting writes
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = cloud.dynamodbWrites();
+    const writesByTable = Object.fromEntries(
+      Object.entries(after).map(([t, n]) => [t, (n - (before[t] ?? 0)) / orders]),
+    );
+    const writesPerOrder = Object.values(writesByTable).reduce((a, b) => a + b, 0);
+    const endToEndPerSecond = outcome.fulfilled / seconds;
+    const ceiling = raw.perSecond / WRITE_BUDGET;
+    return {
+      concurrency,
+      rawPutsPerSecond: raw.perSecond,
+      ingressPerSecond: ingress.perSecond,
+      ingressVsRaw: ingress.perSecond / raw.perSecond,
+      ingressMedianMs: median(ingress.latencies),
+      rawPutMedianMs: median(raw.latencies),
+      writesPerOrder,
+      writesByTable,
+      endToEndOrders: outcome.fulfilled,
+      endToEndPerSecond,
+      endToEndVsCeiling: endToEndPerSecond / ceiling,
+      medianSubmitToFulfilledMs: median(outcome.submitToFulfilledMs),
+      unfinished: ids.length - outcome.fulfilled - outcome.cancelled,
+    };
+  } finally {
+    await cloud.stop();
+    rmSync(dirB, { recursive: true, force: true });
+  }
+}
+
+/** Polls the orders' status until all settle; the latency comes from each order's own timeline. */
+async function waitFulfilled(cloud: LocalCloud, token: string, ids: string[], timeoutMs: number) {
+  const open = new Set(ids);
+  const submitToFulfilledMs: number[] = [];
+  let fulfilled = 0;
+  let cancelled = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (open.size && Date.now() < deadline) {
+    const batch = [...open];
+    for (let i = 0; i < batch.length; i += 16) {
+      await Promise.all(
+        batch.slice(i, i + 16).map(async (id) => {
+          const response = await fetch(`${cloud.urls.web}/api/orders/${id}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          if (!response.ok) return;
+          const order = (await response.json()) as {
+            status: string;
+            timeline: { kind: string; at: string }[];
+          };
+          if (order.status !== "FULFILLED" && order.status !== "CANCELLED") return;
+          open.delete(id);
+          if (order.status === "CANCELLED") return void cancelled++;
+          fulfilled++;
+          const at = (kind: string) => order.timeline.find((e) => e.kind === kind)?.at;
+          const accepted = at("ACCEPTED");
+          const done = at("FULFILLED");
+          if (accepted && done) submitToFulfilledMs.push(Date.parse(done) - Date.parse(accepted));
+        }),
+      );
+    }
+    if (open.size) await new Promise((r) => setTimeout(r, 500));
+  }
+  return { fulfilled, cancelled, submitToFulfilledMs };
+}
+
+export function formatPipelineBench(b: PipelineBench): string[] {
+  const f = (n: number, d = 1) => n.toFixed(d);
+  return [
+    `ingress            ${f(b.ingressPerSecond)} req/s (median ${f(b.ingressMedianMs)} ms) vs raw conditional put ${f(b.rawPutsPerSecond)}/s (median ${f(b.rawPutMedianMs)} ms) at ${b.concurrency} in flight: ${f(b.ingressVsRaw, 2)} (target ≥ 0.70)`,
+    `writes per order   ${f(b.writesPerOrder, 1)} vs budget ${WRITE_BUDGET} (${Object.entries(
+      b.writesByTable,
+    )
+      .map(([t, n]) => `${t} ${f(n, 1)}`)
+      .join(", ")})`,
+    `end to end         ${f(b.endToEndPerSecond, 2)} orders/s to FULFILLED (${b.endToEndOrders} orders, ${b.unfinished} unfinished) vs raw writes ÷ ${WRITE_BUDGET} = ${f(b.rawPutsPerSecond / WRITE_BUDGET, 2)}/s: ${f(b.endToEndVsCeiling, 2)} (target ≥ 0.60)`,
+    `submit → FULFILLED median ${f(b.medianSubmitToFulfilledMs, 0)} ms`,
+  ];
+}
