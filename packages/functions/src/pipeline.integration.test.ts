@@ -7,6 +7,7 @@ import {
   authorizeOrderPayment,
   createHttpPaymentProvider,
   type OrderLedger,
+  providerKeys,
   voidPayment,
 } from "@orders/core/payment";
 import { type DynamoDbLocal, linkEnv, startDynamoDbLocal } from "@orders/core/testing";
@@ -168,16 +169,58 @@ describe("payment worker", () => {
     const real = createHttpPaymentProvider({ baseUrl: sandbox.url });
     const racing = {
       ...real,
-      // The saga's void lands between the provider's answer and our write.
+      // The saga compensates (tombstone, then a sweep that finds nothing yet)
+      // while our request is in flight; the provider authorises after it.
       authorize: async (...args: Parameters<typeof real.authorize>) => {
-        const authorization = await real.authorize(...args);
-        await voidPayment({ ...db(), provider: real }, order);
-        return authorization;
+        expect(await voidPayment({ ...db(), provider: real }, order)).toEqual({
+          outcome: "tombstoned",
+        });
+        return real.authorize(...args);
       },
     };
     const outcome = await authorizeOrderPayment({ ...db(), provider: racing }, order);
     expect(outcome.outcome).toBe("late-authorization-voided");
     expect((await ledger(order.orderId)).authorizations[0]?.status).toBe("voided");
+  });
+
+  // The worker died between the provider's answer and its write: only the
+  // provider knows about the authorisation. Compensation must still free it.
+  const authoriseUnrecorded = async (order: { orderId: string }, amountCents: number) =>
+    createHttpPaymentProvider({ baseUrl: sandbox.url }).authorize(
+      { orderId: order.orderId, amountCents, currency: "USD", card: "tok_approve" },
+      providerKeys.authorize(order.orderId),
+    );
+
+  it("compensation voids an authorisation the worker never recorded", async () => {
+    const order = await placeOrder([{ sku: "SKU-MOUSE", quantity: 1 }]);
+    const lost = await authoriseUnrecorded(order, 4_900);
+    expect(await h.voidPayment(step(order))).toEqual({ outcome: "voided" });
+    expect(await h.voidPayment(step(order))).toEqual({ outcome: "nothing-to-do" });
+    expect((await ledger(order.orderId)).authorizations).toMatchObject([
+      { id: lost.id, status: "voided" },
+    ]);
+    const details = (await getOrderDetails(db(), order.orderId))!;
+    expect(details.payment).toMatchObject({ status: "VOIDED", authorizationId: lost.id });
+  });
+
+  it("the worker's next delivery voids it when the provider was down during compensation", async () => {
+    const order = await placeOrder([{ sku: "SKU-MOUSE", quantity: 1 }]);
+    const lost = await authoriseUnrecorded(order, 4_900);
+    const control = (outage: boolean) =>
+      fetch(`${sandbox.url}/sandbox/control`, { method: "POST", body: JSON.stringify({ outage }) });
+    await control(true);
+    const provider = createHttpPaymentProvider({ baseUrl: sandbox.url });
+    const compensated = await voidPayment({ ...db(), provider }, order).finally(() =>
+      control(false),
+    );
+    expect(compensated).toEqual({ outcome: "tombstoned" });
+    expect((await ledger(order.orderId)).authorizations[0]?.status).toBe("authorized");
+
+    const redelivered = await h.paymentWorker(sqsEvent([await orderPlacedEvent(order.orderId)]));
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect((await ledger(order.orderId)).authorizations).toMatchObject([
+      { id: lost.id, status: "voided" },
+    ]);
   });
 
   it("authorises nothing once the saga has already voided", async () => {

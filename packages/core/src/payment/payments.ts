@@ -128,7 +128,13 @@ export async function authorizeOrderPayment(
   step: Step,
 ): Promise<AuthorizeOutcome> {
   const existing = await getPayment(deps, step.orderId);
-  if (existing?.tombstone) return { outcome: "skipped-voided" };
+  if (existing?.tombstone) {
+    // An earlier attempt may have authorised and died before recording it.
+    const voided = await voidLiveAuthorizations(deps, step, "payment-worker");
+    return voided
+      ? { outcome: "late-authorization-voided", authorizationId: voided }
+      : { outcome: "skipped-voided" };
+  }
   if (existing) return { outcome: "already-recorded", status: existing.status };
 
   const order = await requireOrder(deps, step.orderId);
@@ -189,6 +195,40 @@ export async function authorizeOrderPayment(
     return { outcome: "late-authorization-voided", authorizationId: authorization.id };
   }
   return { outcome: "already-recorded", status: current?.status ?? "AUTHORIZED" };
+}
+
+/**
+ * After a tombstone: ask the provider for every authorisation it holds for the
+ * order and void the live one. An authorisation whose recording was lost (the
+ * worker died between the provider's answer and its write, or the write
+ * failed) is otherwise invisible to us and would stay held on the card.
+ * Returns the voided authorisation's id, recorded on the tombstone.
+ */
+async function voidLiveAuthorizations(
+  deps: PaymentsDeps,
+  step: Step,
+  actor: string,
+): Promise<string | undefined> {
+  const ledger = await deps.provider.ledger(step.orderId).catch(translateProviderError);
+  const live = ledger.authorizations.find((a) => a.status === "authorized");
+  if (!live) return undefined;
+  await deps.provider
+    .void(live.id, providerKeys.void(step.orderId))
+    .catch((error) =>
+      error instanceof ProviderRejected && error.authorization?.status === "voided"
+        ? error.authorization
+        : translateProviderError(error),
+    );
+  const entry = journalEntry({
+    at: nowIso(deps),
+    kind: "PAYMENT_VOIDED",
+    message: "Unrecorded authorisation found at the provider and voided: the saga had cancelled",
+    correlationId: step.correlationId,
+    actor,
+    data: { authorizationId: live.id },
+  });
+  await movePayment(deps, step.orderId, "VOIDED", "VOIDED", entry, { authorizationId: live.id });
+  return live.id;
 }
 
 const translateProviderError = (error: unknown): never => {
@@ -280,8 +320,18 @@ export async function voidPayment(
           }),
         ],
       });
-      if (placed) return { outcome: "tombstoned" };
-      continue; // the worker recorded an authorisation meanwhile: act on it
+      if (!placed) continue; // the worker recorded an authorisation meanwhile: act on it
+      // Tombstone first, then sweep: an authorisation the provider grants
+      // after this sweep meets the tombstone when the worker records it.
+      try {
+        const voided = await voidLiveAuthorizations(deps, step, "saga:void-payment");
+        return { outcome: voided ? "voided" : "tombstoned" };
+      } catch (error) {
+        if (!(error instanceof TransientError)) throw error;
+        // The provider is down: the worker's next delivery of the order's
+        // payment message sweeps again (it runs until it has succeeded once).
+        return { outcome: "tombstoned" };
+      }
     }
     if (payment.status === "AUTHORIZED") {
       const authorizationId = payment.authorizationId!;
