@@ -13,6 +13,7 @@ import {
   journalValues,
 } from "../journal";
 import { paymentKey } from "../order/keys";
+import { formatCents } from "../order/pricing";
 import { requireOrder } from "../order/repository";
 import {
   PaymentDeclined,
@@ -167,7 +168,7 @@ export async function authorizeOrderPayment(
         kind: declined ? "PAYMENT_DECLINED" : "PAYMENT_AUTHORISED",
         message: declined
           ? `Payment declined (${authorization.declineCode ?? "card_declined"})`
-          : `Payment authorised: ${authorization.amountCents} ${authorization.currency}`,
+          : `Payment authorised: ${formatCents(authorization.amountCents, authorization.currency)}`,
         correlationId: step.correlationId,
         actor: "payment-worker",
         data: { authorizationId: authorization.id },
@@ -273,7 +274,7 @@ export async function capturePayment(
   const entry = journalEntry({
     at: nowIso(deps),
     kind: "PAYMENT_CAPTURED",
-    message: `Payment captured: ${authorization.capturedCents} ${authorization.currency}`,
+    message: `Payment captured: ${formatCents(authorization.capturedCents, authorization.currency)}`,
     correlationId: step.correlationId,
     actor: "saga:capture-payment",
     data: { authorizationId },
