@@ -160,210 +160,243 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
   const started = Date.now();
   let cloud = await startCloud(env, log);
-  const awsUrl = cloud.urls.aws;
-  log(
-    `local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${awsUrl} (data ${dataDir})`,
-  );
-  const client = { endpoint: awsUrl, region: REGION, credentials: fakeCredentials, maxAttempts: 1 };
-  const lambda = new LambdaClient(client);
-  const sqs = new SQSClient(client);
-  const ddb = new DynamoDBClient(client);
-  const doc = DynamoDBDocumentClient.from(ddb);
-  let down = false;
-
-  const invoke = async (fn: string, event: unknown) => {
-    const out = await lambda.send(
-      new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(event)) }),
+  // A failure anywhere must not leave the cloud (and its Java) running.
+  const abandon = () => {
+    if (cloud.child.exitCode === null && cloud.child.signalCode === null)
+      cloud.child.kill("SIGKILL");
+  };
+  process.once("exit", abandon);
+  try {
+    const awsUrl = cloud.urls.aws;
+    log(
+      `local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${awsUrl} (data ${dataDir})`,
     );
-    if (out.FunctionError) throw new Error(`${fn}: ${out.FunctionError}`);
-    return JSON.parse(Buffer.from(out.Payload ?? []).toString() || "null") as {
-      statusCode: number;
-      body: string;
+    const client = {
+      endpoint: awsUrl,
+      region: REGION,
+      credentials: fakeCredentials,
+      maxAttempts: 1,
     };
-  };
-  /** Like a client: retry with the same key until the API answers (it may be restarting). */
-  const submit = async (body: unknown, key: string) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if (down) throw new Error("cloud restarting");
-        const result = await invoke(
-          "Ingress",
-          httpEvent({ sub: `soak-${key.slice(0, 4)}`, body, headers: { "idempotency-key": key } }),
-        );
-        if (result.statusCode >= 500) throw new Error(`ingress ${result.statusCode}`);
-        return result;
-      } catch (error) {
-        if (attempt > 300) throw error;
-        await sleep(200);
-      }
-    }
-  };
+    const lambda = new LambdaClient(client);
+    const sqs = new SQSClient(client);
+    const ddb = new DynamoDBClient(client);
+    const doc = DynamoDBDocumentClient.from(ddb);
+    let down = false;
 
-  // ─── Submit ────────────────────────────────────────────────────────────────
-  const plan = Array.from({ length: options.orders }, (_, i) => ({
-    i,
-    kind: kindOf(i),
-    key: randomUUID(),
-    orderId: "",
-    status: 0,
-  }));
-  const killAt = new Set(
-    Array.from({ length: options.kills }, (_, k) =>
-      Math.floor(((k + 1) * options.orders) / (options.kills + 1)),
-    ),
-  );
-  let restarts = 0;
-  const restart = async (at: number) => {
-    down = true;
-    log(`SIGKILL the local cloud after ${at} submissions`);
-    await stopCloud(cloud, "SIGKILL");
-    cloud = await startCloud(env, log);
-    restarts++;
-    down = false;
-    log(`restarted (${restarts})`);
-  };
-  let next = 0;
-  const submitStarted = Date.now();
-  const worker = async () => {
-    for (;;) {
-      const item = plan[next++];
-      if (!item) return;
-      const body = orderBody(item.i, item.kind);
-      const copies = item.kind === "duplicate" ? 3 : 1;
-      const results = await Promise.all(
-        Array.from({ length: copies }, () => submit(body, item.key)),
+    const invoke = async (fn: string, event: unknown) => {
+      const out = await lambda.send(
+        new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(event)) }),
       );
-      item.status = results[0]!.statusCode;
-      item.orderId = (JSON.parse(results[0]!.body) as { orderId?: string }).orderId ?? "";
-      if (new Set(results.map((r) => JSON.parse(r.body).orderId)).size !== 1) {
-        throw new Error(`duplicate submissions of ${item.key} got different orders`);
+      if (out.FunctionError) throw new Error(`${fn}: ${out.FunctionError}`);
+      return JSON.parse(Buffer.from(out.Payload ?? []).toString() || "null") as {
+        statusCode: number;
+        body: string;
+      };
+    };
+    /** Like a client: retry with the same key until the API answers (it may be restarting). */
+    const submit = async (body: unknown, key: string) => {
+      for (let attempt = 0; ; ) {
+        if (down) {
+          // A restart under load can take longer than the retry budget: wait it out.
+          await sleep(200);
+          continue;
+        }
+        try {
+          attempt++;
+          const result = await invoke(
+            "Ingress",
+            httpEvent({
+              sub: `soak-${key.slice(0, 4)}`,
+              body,
+              headers: { "idempotency-key": key },
+            }),
+          );
+          if (result.statusCode >= 500) throw new Error(`ingress ${result.statusCode}`);
+          return result;
+        } catch (error) {
+          if (attempt > 300 && !down) throw error;
+          await sleep(200);
+        }
       }
-    }
-  };
-  const killer = (async () => {
-    for (const at of [...killAt].sort((a, b) => a - b)) {
-      while (next < at) await sleep(50);
-      await restart(at);
-    }
-  })();
-  const poisonSent = Math.max(1, Math.floor(options.orders / 100));
-  for (let p = 0; p < poisonSent; p++) {
-    for (const queue of ["PaymentQueue", "ApprovalsQueue"]) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: `${awsUrl}/000000000000/${queue}`,
-          MessageBody: p % 2 ? `{"${POISON_MARKER}": ${p}` : JSON.stringify({ [POISON_MARKER]: p }),
-        }),
-      );
-    }
-  }
-  await Promise.all([...Array.from({ length: options.concurrency }, worker), killer]);
-  const submitSeconds = (Date.now() - submitStarted) / 1000;
-  const accepted = plan.filter((p) => p.status === 202);
-  log(
-    `submitted ${plan.length} orders in ${submitSeconds.toFixed(1)} s (${accepted.length} accepted, ${restarts} restarts)`,
-  );
+    };
 
-  // ─── Decide approvals and wait until every order settles ─────────────────────
-  const decided = new Set<string>();
-  const decisionFailures: string[] = [];
-  const deadline = Date.now() + options.quiesceTimeoutMs;
-  let statuses = new Map<string, { status: string; approval?: string }>();
-  for (;;) {
-    statuses = new Map();
-    const ids = accepted.map((p) => p.orderId);
-    for (let k = 0; k < ids.length; k += 100) {
-      const out = await doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            OrdersTable: {
-              Keys: ids.slice(k, k + 100).map((id) => ({ pk: `ORDER#${id}`, sk: "META" })),
-              ProjectionExpression: "orderId, #s, approval.#s",
-              ExpressionAttributeNames: { "#s": "status" },
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.OrdersTable ?? []) {
-        statuses.set(item.orderId, {
-          status: item.status,
-          approval: (item.approval as { status?: string } | undefined)?.status,
-        });
-      }
-    }
-    for (const p of accepted) {
-      const s = statuses.get(p.orderId);
-      if (s?.approval !== "PENDING" || decided.has(p.orderId)) continue;
-      if (p.kind !== "approve" && p.kind !== "reject") continue;
-      decided.add(p.orderId);
-      const decision =
-        p.kind === "approve"
-          ? { decision: "APPROVE" }
-          : { decision: "REJECT", comment: "soak: rejected" };
-      const answer = await invoke(
-        "AdminApi",
-        httpEvent({
-          method: "POST",
-          path: `/api/admin/approvals/${p.orderId}/decision`,
-          sub: "soak-operator",
-          groups: ["ops"],
-          body: decision,
-        }),
-      ).catch((error: Error) => ({ statusCode: 0, body: error.message }));
-      if (answer.statusCode !== 200) {
-        decisionFailures.push(`${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
-        log(`decision for ${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
-      }
-    }
-    const open = accepted.filter(
-      (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
+    // ─── Submit ────────────────────────────────────────────────────────────────
+    const plan = Array.from({ length: options.orders }, (_, i) => ({
+      i,
+      kind: kindOf(i),
+      key: randomUUID(),
+      orderId: "",
+      status: 0,
+    }));
+    const killAt = new Set(
+      Array.from({ length: options.kills }, (_, k) =>
+        Math.floor(((k + 1) * options.orders) / (options.kills + 1)),
+      ),
     );
-    if (open.length === 0) break;
-    if (Date.now() > deadline) {
-      log(`gave up waiting: ${open.length} orders still open`);
-      break;
+    let restarts = 0;
+    const restart = async (at: number) => {
+      down = true;
+      log(`SIGKILL the local cloud after ${at} submissions`);
+      try {
+        await stopCloud(cloud, "SIGKILL");
+        cloud = await startCloud(env, log);
+        restarts++;
+      } finally {
+        down = false; // on a failed start, submissions fail fast and the soak reports it
+      }
+      log(`restarted (${restarts})`);
+    };
+    let next = 0;
+    const submitStarted = Date.now();
+    const worker = async () => {
+      for (;;) {
+        const item = plan[next++];
+        if (!item) return;
+        const body = orderBody(item.i, item.kind);
+        const copies = item.kind === "duplicate" ? 3 : 1;
+        const results = await Promise.all(
+          Array.from({ length: copies }, () => submit(body, item.key)),
+        );
+        item.status = results[0]!.statusCode;
+        item.orderId = (JSON.parse(results[0]!.body) as { orderId?: string }).orderId ?? "";
+        if (new Set(results.map((r) => JSON.parse(r.body).orderId)).size !== 1) {
+          throw new Error(`duplicate submissions of ${item.key} got different orders`);
+        }
+      }
+    };
+    const killer = (async () => {
+      for (const at of [...killAt].sort((a, b) => a - b)) {
+        while (next < at) await sleep(50);
+        await restart(at);
+      }
+    })();
+    const poisonSent = Math.max(1, Math.floor(options.orders / 100));
+    for (let p = 0; p < poisonSent; p++) {
+      for (const queue of ["PaymentQueue", "ApprovalsQueue"]) {
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: `${awsUrl}/000000000000/${queue}`,
+            MessageBody:
+              p % 2 ? `{"${POISON_MARKER}": ${p}` : JSON.stringify({ [POISON_MARKER]: p }),
+          }),
+        );
+      }
     }
-    await sleep(1_000);
-  }
-  const settleSeconds = (Date.now() - submitStarted) / 1000;
+    await Promise.all([...Array.from({ length: options.concurrency }, worker), killer]);
+    const submitSeconds = (Date.now() - submitStarted) / 1000;
+    const accepted = plan.filter((p) => p.status === 202);
+    log(
+      `submitted ${plan.length} orders in ${submitSeconds.toFixed(1)} s (${accepted.length} accepted, ${restarts} restarts)`,
+    );
 
-  // ─── Check ─────────────────────────────────────────────────────────────────
-  const report = await runCheck({
-    endpoint: awsUrl,
-    isExpectedPoison: (m) => m.body.includes(POISON_MARKER),
-    now: new Date(),
-  });
-  lambda.destroy();
-  sqs.destroy();
-  ddb.destroy();
-  await stopCloud(cloud, "SIGTERM");
-  if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    // ─── Decide approvals and wait until every order settles ─────────────────────
+    const decided = new Set<string>();
+    const decisionFailures: string[] = [];
+    const deadline = Date.now() + options.quiesceTimeoutMs;
+    let statuses = new Map<string, { status: string; approval?: string }>();
+    for (;;) {
+      statuses = new Map();
+      const ids = accepted.map((p) => p.orderId);
+      for (let k = 0; k < ids.length; k += 100) {
+        const out = await doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              OrdersTable: {
+                Keys: ids.slice(k, k + 100).map((id) => ({ pk: `ORDER#${id}`, sk: "META" })),
+                ProjectionExpression: "orderId, #s, approval.#s",
+                ExpressionAttributeNames: { "#s": "status" },
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.OrdersTable ?? []) {
+          statuses.set(item.orderId, {
+            status: item.status,
+            approval: (item.approval as { status?: string } | undefined)?.status,
+          });
+        }
+      }
+      for (const p of accepted) {
+        const s = statuses.get(p.orderId);
+        if (s?.approval !== "PENDING" || decided.has(p.orderId)) continue;
+        if (p.kind !== "approve" && p.kind !== "reject") continue;
+        decided.add(p.orderId);
+        const decision =
+          p.kind === "approve"
+            ? { decision: "APPROVE" }
+            : { decision: "REJECT", comment: "soak: rejected" };
+        const answer = await invoke(
+          "AdminApi",
+          httpEvent({
+            method: "POST",
+            path: `/api/admin/approvals/${p.orderId}/decision`,
+            sub: "soak-operator",
+            groups: ["ops"],
+            body: decision,
+          }),
+        ).catch((error: Error) => ({ statusCode: 0, body: error.message }));
+        if (answer.statusCode !== 200) {
+          decisionFailures.push(`${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+          log(`decision for ${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
+        }
+      }
+      const open = accepted.filter(
+        (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
+      );
+      if (open.length === 0) break;
+      if (Date.now() > deadline) {
+        log(`gave up waiting: ${open.length} orders still open`);
+        break;
+      }
+      await sleep(1_000);
+    }
+    const settleSeconds = (Date.now() - submitStarted) / 1000;
 
-  const byKind: Record<string, Record<string, number>> = {};
-  for (const p of accepted) {
-    const status = statuses.get(p.orderId)?.status ?? "MISSING";
-    byKind[p.kind] ??= {};
-    byKind[p.kind]![status] = (byKind[p.kind]![status] ?? 0) + 1;
+    // ─── Check ─────────────────────────────────────────────────────────────────
+    const report = await runCheck({
+      endpoint: awsUrl,
+      isExpectedPoison: (m) => m.body.includes(POISON_MARKER),
+      now: new Date(),
+    });
+    lambda.destroy();
+    sqs.destroy();
+    ddb.destroy();
+    await stopCloud(cloud, "SIGTERM");
+    if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+
+    const byKind: Record<string, Record<string, number>> = {};
+    for (const p of accepted) {
+      const status = statuses.get(p.orderId)?.status ?? "MISSING";
+      byKind[p.kind] ??= {};
+      byKind[p.kind]![status] = (byKind[p.kind]![status] ?? 0) + 1;
+    }
+    const fulfilled = accepted.filter(
+      (p) => statuses.get(p.orderId)?.status === "FULFILLED",
+    ).length;
+    return {
+      report,
+      figures: {
+        orders: options.orders,
+        accepted: accepted.length,
+        refused: plan.length - accepted.length,
+        restarts,
+        chaos: options.chaos ?? "off",
+        poisonMessagesSent: poisonSent * 2,
+        submitSeconds: Number(submitSeconds.toFixed(1)),
+        settleSeconds: Number(settleSeconds.toFixed(1)),
+        fulfilledPerSecond: Number((fulfilled / settleSeconds).toFixed(2)),
+        outcomesByKind: byKind,
+        decisionFailures,
+        checker: report.counts,
+        violations: report.violations.length,
+      },
+    };
+  } catch (error) {
+    abandon();
+    throw error;
+  } finally {
+    process.off("exit", abandon);
   }
-  const fulfilled = accepted.filter((p) => statuses.get(p.orderId)?.status === "FULFILLED").length;
-  return {
-    report,
-    figures: {
-      orders: options.orders,
-      accepted: accepted.length,
-      refused: plan.length - accepted.length,
-      restarts,
-      chaos: options.chaos ?? "off",
-      poisonMessagesSent: poisonSent * 2,
-      submitSeconds: Number(submitSeconds.toFixed(1)),
-      settleSeconds: Number(settleSeconds.toFixed(1)),
-      fulfilledPerSecond: Number((fulfilled / settleSeconds).toFixed(2)),
-      outcomesByKind: byKind,
-      decisionFailures,
-      checker: report.counts,
-      violations: report.violations.length,
-    },
-  };
 }
 
 async function main() {
