@@ -30,9 +30,8 @@ export function parseDefinition(text: unknown): Graph {
   if (graph === null || typeof graph !== "object" || Array.isArray(graph)) {
     throw apiError("InvalidDefinition", "Invalid State Machine Definition: not a JSON object");
   }
-  if ((graph as unknown as JSONObject).QueryLanguage === "JSONata") {
-    throw apiError("InvalidDefinition", "JSONata is not supported by the local runtime");
-  }
+  // Before the schema validator, whose messages for these would not say what is missing.
+  rejectUnsupported(graph, "");
   try {
     new StateMachine(graph as never, { validationOptions: { checkArn: true, checkPaths: true } });
   } catch (err) {
@@ -51,12 +50,104 @@ export function parseDefinition(text: unknown): Graph {
     if (state.Type === "Map" && !state.ItemProcessor && !state.Iterator) {
       throw apiError("InvalidDefinition", `Map state ${name} has no ItemProcessor`);
     }
-    const mode = (state.ItemProcessor as JSONObject | undefined)?.ProcessorConfig as JSONObject;
-    if (mode?.Mode === "DISTRIBUTED") {
-      throw apiError("InvalidDefinition", "Distributed Map is not supported by the local runtime");
-    }
   });
   return graph;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+const unsupported = (feature: string, at: string) =>
+  apiError(
+    "InvalidDefinition",
+    `Invalid State Machine Definition: 'UNSUPPORTED_FEATURE: ${feature} is not supported by the local runtime at ${at}'`,
+  );
+
+// Fields only the JSONata query language has (a JSONPath state with them is a JSONata state
+// whose QueryLanguage was set elsewhere, e.g. by a tool).
+const JSONATA_FIELDS = ["Arguments", "Output"];
+// Fields only a Distributed Map has; an inline Map with them would silently ignore them.
+const DISTRIBUTED_MAP_FIELDS = [
+  "ItemReader",
+  "ItemBatcher",
+  "ResultWriter",
+  "ToleratedFailurePercentage",
+  "ToleratedFailurePercentagePath",
+  "ToleratedFailureCount",
+  "ToleratedFailureCountPath",
+  "Label",
+];
+const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:/;
+
+/**
+ * Features of AWS Step Functions this runtime does not implement. Rejecting them at
+ * CreateStateMachine, naming the feature, beats an execution that ignores them.
+ */
+function rejectUnsupported(graph: unknown, at: string) {
+  if (!isObject(graph)) return;
+  if (graph.QueryLanguage === "JSONata") {
+    throw unsupported('JSONata (QueryLanguage "JSONata")', `${at}/QueryLanguage`);
+  }
+  if (!isObject(graph.States)) return;
+  for (const [name, state] of Object.entries(graph.States)) {
+    if (!isObject(state)) continue;
+    const here = `${at}/States/${name}`;
+    if (state.QueryLanguage === "JSONata") {
+      throw unsupported('JSONata (QueryLanguage "JSONata")', `${here}/QueryLanguage`);
+    }
+    for (const field of JSONATA_FIELDS) {
+      if (field in state) throw unsupported(`JSONata (the ${field} field)`, `${here}/${field}`);
+    }
+    if ("Assign" in state) throw unsupported("Variables (the Assign field)", `${here}/Assign`);
+    const resource = state.Resource;
+    if (state.Type === "Task" && typeof resource === "string") {
+      if (/\.sync(:\d+)?$/.test(resource)) {
+        throw unsupported(
+          `The .sync integration pattern (Run a Job: ${resource})`,
+          `${here}/Resource`,
+        );
+      }
+      if (ACTIVITY_ARN.test(resource)) {
+        throw unsupported(`An activity resource (${resource})`, `${here}/Resource`);
+      }
+    }
+    if (state.Type === "Map") {
+      const processor = state.ItemProcessor;
+      const config = isObject(processor) ? processor.ProcessorConfig : undefined;
+      if (isObject(config) && config.Mode === "DISTRIBUTED") {
+        throw unsupported(
+          'Distributed Map (ProcessorConfig Mode "DISTRIBUTED")',
+          `${here}/ItemProcessor/ProcessorConfig/Mode`,
+        );
+      }
+      for (const field of DISTRIBUTED_MAP_FIELDS) {
+        if (field in state) {
+          throw unsupported(`Distributed Map (the ${field} field)`, `${here}/${field}`);
+        }
+      }
+      rejectUnsupported(
+        processor ?? state.Iterator,
+        `${here}/${processor ? "ItemProcessor" : "Iterator"}`,
+      );
+    }
+    if (state.Type === "Parallel" && Array.isArray(state.Branches)) {
+      for (const [i, branch] of state.Branches.entries()) {
+        rejectUnsupported(branch, `${here}/Branches/${i}`);
+      }
+    }
+    for (const list of ["Catch", "Choices"] as const) {
+      const items = Array.isArray(state[list]) ? (state[list] as unknown[]) : [];
+      items.forEach((item, i) => {
+        if (isObject(item) && "Assign" in item) {
+          throw unsupported("Variables (the Assign field)", `${here}/${list}/${i}/Assign`);
+        }
+        if (isObject(item) && ("Condition" in item || "Output" in item)) {
+          const field = "Condition" in item ? "Condition" : "Output";
+          throw unsupported(`JSONata (the ${field} field)`, `${here}/${list}/${i}/${field}`);
+        }
+      });
+    }
+  }
 }
 
 function forEachState(graph: Graph, visit: (name: string, state: JSONObject) => void) {
