@@ -121,15 +121,8 @@ export class ExecutionRunner {
 
   /** Runs (or resumes) to completion; never throws. */
   async run() {
-    const remaining =
-      this.graph.TimeoutSeconds !== undefined
-        ? this.exec.start + this.graph.TimeoutSeconds * 1000 - this.deps.now()
-        : undefined;
-    if (remaining !== undefined) {
-      this.timeoutTimer = setTimeout(
-        () => this.timeOut(),
-        Math.max(0, Math.min(remaining, MAX_TIMER)),
-      );
+    if (this.graph.TimeoutSeconds !== undefined) {
+      this.armTimeout(this.exec.start + this.graph.TimeoutSeconds * 1000);
     }
     try {
       const root = this.deps.store.frame(this.exec.arn, "root") as Frame;
@@ -181,6 +174,17 @@ export class ExecutionRunner {
   /** A token of this execution got an answer or a heartbeat. */
   wake(token: string) {
     this.wakers.get(token)?.();
+  }
+
+  /**
+   * Times the execution out at `deadline`, re-arming past Node's longest timer (~24.8 days;
+   * TimeoutSeconds may be a year). Already past it (resumed after the process was down): times
+   * out now, before any further step can finish the execution first.
+   */
+  private armTimeout(deadline: number) {
+    const ms = deadline - this.deps.now();
+    if (ms <= 0) return this.timeOut();
+    this.timeoutTimer = setTimeout(() => this.armTimeout(deadline), Math.min(ms, MAX_TIMER));
   }
 
   private timeOut() {
@@ -941,7 +945,15 @@ async function secondsField(
   const path = state[`${field}Path`];
   if (typeof path !== "string") return undefined;
   const effective = await Asl.effectiveInput(key, state, input, ctx, ["InputPath"]);
-  const v = await Asl.evaluate(key, path, effective, ctx);
+  let v: JSONValue;
+  try {
+    v = await Asl.evaluate(key, path, effective, ctx);
+  } catch (err) {
+    throw new StatesRuntimeError(
+      "States.Runtime",
+      `${field}Path '${path}' could not be read from the state input: ${toStatesError(err).Cause}`,
+    );
+  }
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
     throw new StatesRuntimeError(
       "States.Runtime",
