@@ -4,14 +4,23 @@ import { functionsOf } from "./wiring";
 
 // The sandbox payment provider: a service of its own (own ledger, own URL),
 // standing in for a real PSP in test mode. Our functions reach it the way they
-// would reach a real one, over HTTPS at `Resource.PaymentProvider.url`.
+// would reach a real one, over HTTPS at `Resource.PaymentProvider.url`. The
+// function URL takes IAM auth, not public: only functions linked to
+// PaymentProvider get the right to call it, and they sign every request.
 
 const [sandboxName] = functionsOf("payment-sandbox");
 if (sandboxName !== "PaymentSandbox")
   throw new Error("the topology has no PaymentSandbox function");
 
-export const sandbox = defineFunction(sandboxName, tables, { url: true });
+export const sandbox = defineFunction(sandboxName, tables, { url: { authorization: "iam" } });
 
 export const paymentProvider = new sst.Linkable("PaymentProvider", {
-  properties: { url: sandbox.url },
+  properties: { url: sandbox.url, auth: "iam" },
+  include: [
+    sst.aws.permission({
+      // Since October 2025 a function URL needs both actions.
+      actions: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
+      resources: [sandbox.arn],
+    }),
+  ],
 });

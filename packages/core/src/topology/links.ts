@@ -11,7 +11,8 @@ export interface LinkProperties {
   Bus: { name: string; arn: string };
   NotificationsTopic: { arn: string };
   FulfillmentSaga: { arn: string; name: string };
-  PaymentProvider: { url: string };
+  /** `auth: "iam"`: the URL wants SigV4-signed requests (a Lambda function URL with IAM auth). */
+  PaymentProvider: { url: string; auth?: "iam" };
   OrderPolicy: {
     approvalThresholdCents: number;
     maxLinesPerOrder: number;
