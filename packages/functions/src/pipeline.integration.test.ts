@@ -223,6 +223,28 @@ describe("payment worker", () => {
     ]);
   });
 
+  it("compensation refunds a capture whose answer was lost (the saga saw only a timeout)", async () => {
+    const order = await placeOrder([{ sku: "SKU-MOUSE", quantity: 1 }]);
+    await h.paymentWorker(sqsEvent([await orderPlacedEvent(order.orderId)]));
+    const { authorizations } = await ledger(order.orderId);
+    // The capture lands at the provider; its answer never reaches the saga.
+    await createHttpPaymentProvider({ baseUrl: sandbox.url }).capture(
+      authorizations[0]!.id,
+      undefined,
+      providerKeys.capture(order.orderId),
+    );
+    expect(await h.voidPayment(step(order))).toEqual({ outcome: "refunded" });
+    expect(await h.voidPayment(step(order))).toEqual({ outcome: "nothing-to-do" });
+    expect((await ledger(order.orderId)).authorizations).toMatchObject([
+      { status: "refunded", capturedCents: 4_900, refundedCents: 4_900 },
+    ]);
+    const details = (await getOrderDetails(db(), order.orderId))!;
+    expect(details.payment).toMatchObject({ status: "REFUNDED" });
+    expect(details.timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["PAYMENT_CAPTURED", "PAYMENT_REFUNDED"]),
+    );
+  });
+
   it("authorises nothing once the saga has already voided", async () => {
     const order = await placeOrder([{ sku: "SKU-MOUSE", quantity: 1 }]);
     await h.voidPayment(step(order));

@@ -336,13 +336,28 @@ export async function voidPayment(
     }
     if (payment.status === "AUTHORIZED") {
       const authorizationId = payment.authorizationId!;
-      await deps.provider
+      // A refusal carries the provider's own state of the authorisation.
+      const after = await deps.provider
         .void(authorizationId, providerKeys.void(step.orderId))
         .catch((error) =>
-          error instanceof ProviderRejected && error.authorization?.status === "voided"
+          error instanceof ProviderRejected && error.authorization
             ? error.authorization
             : translateProviderError(error),
         );
+      if (after.status === "captured" || after.status === "refunded") {
+        // A capture reached the provider but its answer never reached us (a
+        // timeout): record what the provider holds, then refund it.
+        const captured = journalEntry({
+          at,
+          kind: "PAYMENT_CAPTURED",
+          message: `Capture found at the provider (its answer had been lost): ${formatCents(after.capturedCents, after.currency)}`,
+          correlationId: step.correlationId,
+          actor: "saga:void-payment",
+          data: { authorizationId },
+        });
+        await movePayment(deps, step.orderId, "AUTHORIZED", "CAPTURED", captured);
+        continue;
+      }
       const entry = journalEntry({
         at,
         kind: "PAYMENT_VOIDED",
