@@ -282,21 +282,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         );
       }
     }
-    await Promise.all([...Array.from({ length: options.concurrency }, worker), killer]);
-    const submitSeconds = (Date.now() - submitStarted) / 1000;
-    const accepted = plan.filter((p) => p.status === 202);
-    log(
-      `submitted ${plan.length} orders in ${submitSeconds.toFixed(1)} s (${accepted.length} accepted, ${restarts} restarts)`,
-    );
-
-    // ─── Decide approvals and wait until every order settles ─────────────────────
+    // ─── The operator: decides approvals as they appear, like a person on the console ─
     const decided = new Set<string>();
     const decisionFailures: string[] = [];
-    const deadline = Date.now() + options.quiesceTimeoutMs;
-    let statuses = new Map<string, { status: string; approval?: string }>();
-    for (;;) {
-      statuses = new Map();
-      const ids = accepted.map((p) => p.orderId);
+    const readStatuses = async (items: readonly { orderId: string }[]) => {
+      const statuses = new Map<string, { status: string; approval?: string }>();
+      const ids = items.map((p) => p.orderId).filter(Boolean);
       for (let k = 0; k < ids.length; k += 100) {
         const out = await doc.send(
           new BatchGetCommand({
@@ -316,11 +307,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           });
         }
       }
-      for (const p of accepted) {
-        const s = statuses.get(p.orderId);
-        if (s?.approval !== "PENDING" || decided.has(p.orderId)) continue;
-        if (p.kind !== "approve" && p.kind !== "reject") continue;
-        decided.add(p.orderId);
+      return statuses;
+    };
+    const decidePending = async () => {
+      const waiting = plan.filter(
+        (p) =>
+          p.orderId && (p.kind === "approve" || p.kind === "reject") && !decided.has(p.orderId),
+      );
+      const statuses = await readStatuses(waiting);
+      for (const p of waiting) {
+        if (statuses.get(p.orderId)?.approval !== "PENDING" || down) continue;
         const decision =
           p.kind === "approve"
             ? { decision: "APPROVE" }
@@ -335,11 +331,41 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             body: decision,
           }),
         ).catch((error: Error) => ({ statusCode: 0, body: error.message }));
+        // No answer or a 5xx (a restart): try again on the next round.
+        if (answer.statusCode === 0 || answer.statusCode >= 500) continue;
+        decided.add(p.orderId);
         if (answer.statusCode !== 200) {
           decisionFailures.push(`${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
           log(`decision for ${p.orderId}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
         }
       }
+    };
+    let submitting = true;
+    const operator = (async () => {
+      while (submitting) {
+        if (!down) await decidePending().catch(() => undefined); // restarting: next round
+        await sleep(1_000);
+      }
+    })();
+
+    await Promise.all([...Array.from({ length: options.concurrency }, worker), killer]).finally(
+      () => {
+        submitting = false;
+      },
+    );
+    await operator;
+    const submitSeconds = (Date.now() - submitStarted) / 1000;
+    const accepted = plan.filter((p) => p.status === 202);
+    log(
+      `submitted ${plan.length} orders in ${submitSeconds.toFixed(1)} s (${accepted.length} accepted, ${restarts} restarts)`,
+    );
+
+    // ─── Wait until every order settles ──────────────────────────────────────────
+    const deadline = Date.now() + options.quiesceTimeoutMs;
+    let statuses = new Map<string, { status: string; approval?: string }>();
+    for (;;) {
+      await decidePending();
+      statuses = await readStatuses(accepted);
       const open = accepted.filter(
         (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
       );
