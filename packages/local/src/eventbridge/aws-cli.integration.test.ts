@@ -2,36 +2,18 @@
 // no code with our SDK-based tests) drives the local EventBridge over HTTP. Buses, rules,
 // targets, PutEvents delivered to an SQS queue (fauxqs), TestEventPattern, and AWS's error
 // shape for an invalid pattern, all as `aws events …` parses them.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AWS_CLI, type AwsCli, awsCli } from "../testing/aws-cli";
 import { sampleEvent } from "./pattern-cases";
 import { ACCOUNT, type Bridge, REGION, type Sqs, startBridge, startSqs } from "./test-harness";
 
-const AWS_CLI = "/usr/bin/aws";
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 let sqs: Sqs;
 let bridge: Bridge;
-let cliHome: string;
+let cli: AwsCli;
 let queue: { url: string; arn: string };
 
-// Missing, every test fails with this (a skipped conformance test would pass unnoticed).
-const CLI_MISSING = existsSync(AWS_CLI)
-  ? undefined
-  : `${AWS_CLI} is missing: these conformance tests run Debian's AWS CLI (apt package awscli). ` +
-    "scripts/setup.sh installs it (CI runs that script); run it, or apt-get install awscli.";
-
 beforeAll(async () => {
-  // An empty home: no ~/.aws config or credentials of the machine leak into the CLI.
-  cliHome = mkdtempSync(join(tmpdir(), "aws-cli-home-"));
+  cli = awsCli(() => bridge.endpoint);
   sqs = await startSqs();
   bridge = await startBridge(sqs.deliverer);
   queue = await sqs.createQueue("cli-target");
@@ -40,48 +22,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await bridge?.stop();
   await sqs?.stop();
-  if (cliHome) rmSync(cliHome, { recursive: true, force: true });
+  cli?.close();
 });
-
-/** Runs `aws <args>` against the local endpoint; never throws for a non-zero exit. */
-function aws(...args: string[]): Promise<CliResult> {
-  if (CLI_MISSING) return Promise.reject(new Error(CLI_MISSING));
-  return new Promise((resolve, reject) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", bridge.endpoint, "--output", "json", ...args],
-      {
-        timeout: 20_000,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: cliHome,
-          LANG: "C.UTF-8",
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_DEFAULT_REGION: REGION,
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: join(cliHome, "config"),
-          AWS_SHARED_CREDENTIALS_FILE: join(cliHome, "credentials"),
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_EC2_METADATA_DISABLED: "true",
-        },
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") return reject(err); // not started, or killed
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** `aws <args>` that must succeed; its JSON output. */
-async function awsJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const out = await aws(...args);
-  if (out.code !== 0) {
-    throw new Error(`aws ${args.slice(0, 2).join(" ")} exited ${out.code}: ${out.stderr}`);
-  }
-  return (out.stdout.trim() ? JSON.parse(out.stdout) : {}) as T;
-}
 
 interface PutEventsOutput {
   FailedEntryCount: number;
@@ -98,22 +40,23 @@ const PATTERN = JSON.stringify({
 });
 
 // The tests build on each other, in order: bus → rule → target → events.
-describe("aws events (AWS CLI against the local EventBridge)", () => {
+// Each CLI call starts a Python process: seconds apiece on a loaded 2-core machine.
+describe("aws events (AWS CLI against the local EventBridge)", { timeout: 120_000 }, () => {
   it(`runs the AWS CLI v2 at ${AWS_CLI}`, async () => {
-    const out = await aws("--version");
+    const out = await cli.run("--version");
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^aws-cli\/2\./);
   });
 
   it("create-event-bus and list-event-buses", async () => {
-    const created = await awsJson<{ EventBusArn: string }>(
+    const created = await cli.json<{ EventBusArn: string }>(
       "events",
       "create-event-bus",
       "--name",
       BUS,
     );
     expect(created.EventBusArn).toBe(BUS_ARN);
-    const listed = await awsJson<{ EventBuses: Array<{ Name: string; Arn: string }> }>(
+    const listed = await cli.json<{ EventBuses: Array<{ Name: string; Arn: string }> }>(
       "events",
       "list-event-buses",
     );
@@ -126,7 +69,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
   });
 
   it("put-rule with an event pattern, list-rules and describe-rule", async () => {
-    const put = await awsJson<{ RuleArn: string }>(
+    const put = await cli.json<{ RuleArn: string }>(
       "events",
       "put-rule",
       "--name",
@@ -140,7 +83,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
     );
     expect(put.RuleArn).toBe(RULE_ARN);
 
-    const listed = await awsJson<{ Rules: Array<Record<string, string>> }>(
+    const listed = await cli.json<{ Rules: Array<Record<string, string>> }>(
       "events",
       "list-rules",
       "--event-bus-name",
@@ -156,7 +99,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
     });
     expect(JSON.parse(listed.Rules[0]?.EventPattern as string)).toEqual(JSON.parse(PATTERN));
 
-    const described = await awsJson<Record<string, string>>(
+    const described = await cli.json<Record<string, string>>(
       "events",
       "describe-rule",
       "--name",
@@ -174,7 +117,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
   });
 
   it("put-targets (shorthand syntax) and list-targets-by-rule", async () => {
-    const put = await awsJson(
+    const put = await cli.json(
       "events",
       "put-targets",
       "--rule",
@@ -185,7 +128,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
       `Id=queue,Arn=${queue.arn}`,
     );
     expect(put).toEqual({ FailedEntryCount: 0, FailedEntries: [] });
-    const listed = await awsJson(
+    const listed = await cli.json(
       "events",
       "list-targets-by-rule",
       "--rule",
@@ -213,7 +156,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
         Detail: JSON.stringify({ orderId: "small", total: 50 }),
       },
     ];
-    const out = await awsJson<PutEventsOutput>(
+    const out = await cli.json<PutEventsOutput>(
       "events",
       "put-events",
       "--entries",
@@ -242,7 +185,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
   });
 
   it("put-events reports a bad entry per entry, not as a call failure", async () => {
-    const out = await awsJson<PutEventsOutput>(
+    const out = await cli.json<PutEventsOutput>(
       "events",
       "put-events",
       "--entries",
@@ -262,7 +205,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
         "detail-type": "OrderPlaced",
         detail: { total },
       });
-    const yes = await awsJson(
+    const yes = await cli.json(
       "events",
       "test-event-pattern",
       "--event-pattern",
@@ -271,7 +214,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
       event(101),
     );
     expect(yes).toEqual({ Result: true });
-    const no = await awsJson(
+    const no = await cli.json(
       "events",
       "test-event-pattern",
       "--event-pattern",
@@ -284,12 +227,19 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
 
   it("an invalid pattern exits non-zero with InvalidEventPatternException, creating nothing", async () => {
     const bad = '{"source":[{"numeric":[">"]}]}';
-    const put = await aws("events", "put-rule", "--name", "bad-pattern", "--event-pattern", bad);
+    const put = await cli.run(
+      "events",
+      "put-rule",
+      "--name",
+      "bad-pattern",
+      "--event-pattern",
+      bad,
+    );
     expect(put.code).not.toBe(0);
     expect(put.stderr).toMatch(
       /An error occurred \(InvalidEventPatternException\) when calling the PutRule operation/,
     );
-    const tested = await aws(
+    const tested = await cli.run(
       "events",
       "test-event-pattern",
       "--event-pattern",
@@ -299,7 +249,7 @@ describe("aws events (AWS CLI against the local EventBridge)", () => {
     );
     expect(tested.code).not.toBe(0);
     expect(tested.stderr).toMatch(/\(InvalidEventPatternException\)/);
-    const described = await aws("events", "describe-rule", "--name", "bad-pattern");
+    const described = await cli.run("events", "describe-rule", "--name", "bad-pattern");
     expect(described.code).not.toBe(0);
     expect(described.stderr).toMatch(
       /\(ResourceNotFoundException\) when calling the DescribeRule operation.*: Rule bad-pattern does not exist on EventBus default\./,

@@ -2,37 +2,21 @@
 // no code with our SDK-based tests) drives the local Step Functions over HTTP (AWS JSON 1.0):
 // a Pass/Wait/Succeed machine created, listed, started, described until it succeeds, its
 // history (paged by the CLI) and executions listed, and AWS's error shape for bad calls.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AWS_CLI, type AwsCli, awsCli } from "../testing/aws-cli";
 import { fakeIntegrations, type Harness, ROLE, startHarness } from "./test-harness";
 
-const AWS_CLI = "/usr/bin/aws";
 const REGION = "us-east-1";
 const ACCOUNT = "000000000000";
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-// Missing, every test fails with this (a skipped conformance test would pass unnoticed).
-const CLI_MISSING = existsSync(AWS_CLI)
-  ? undefined
-  : `${AWS_CLI} is missing: these conformance tests run Debian's AWS CLI (apt package awscli). ` +
-    "scripts/setup.sh installs it (CI runs that script); run it, or apt-get install awscli.";
-
 let h: Harness;
 let endpoint: string;
-let cliHome: string;
+let cli: AwsCli;
 
 beforeAll(async () => {
-  // An empty home: no ~/.aws config or credentials of the machine leak into the CLI.
-  cliHome = mkdtempSync(join(tmpdir(), "aws-cli-home-"));
+  cli = awsCli(() => endpoint);
   h = await startHarness(fakeIntegrations().integrations);
   endpoint = `http://127.0.0.1:${(h.server.address() as AddressInfo).port}`;
 });
@@ -40,48 +24,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
   if (h) rmSync(h.dataDir, { recursive: true, force: true });
-  if (cliHome) rmSync(cliHome, { recursive: true, force: true });
+  cli?.close();
 });
-
-/** Runs `aws <args>` against the local endpoint; never throws for a non-zero exit. */
-function aws(...args: string[]): Promise<CliResult> {
-  if (CLI_MISSING) return Promise.reject(new Error(CLI_MISSING));
-  return new Promise((resolve, reject) => {
-    execFile(
-      AWS_CLI,
-      ["--endpoint-url", endpoint, "--output", "json", ...args],
-      {
-        timeout: 20_000,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: cliHome,
-          LANG: "C.UTF-8",
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_DEFAULT_REGION: REGION,
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: join(cliHome, "config"),
-          AWS_SHARED_CREDENTIALS_FILE: join(cliHome, "credentials"),
-          AWS_MAX_ATTEMPTS: "1",
-          AWS_EC2_METADATA_DISABLED: "true",
-        },
-      },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== "number") return reject(err); // not started, or killed
-        resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** `aws <args>` that must succeed; its JSON output. */
-async function awsJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
-  const out = await aws(...args);
-  if (out.code !== 0) {
-    throw new Error(`aws ${args.slice(0, 2).join(" ")} exited ${out.code}: ${out.stderr}`);
-  }
-  return (out.stdout.trim() ? JSON.parse(out.stdout) : {}) as T;
-}
 
 const NAME = "cli-machine";
 const MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${NAME}`;
@@ -108,15 +52,18 @@ interface Execution {
 }
 
 // The tests build on each other, in order: machine → execution → history → listing.
-describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
+// Each CLI call starts a Python process: seconds apiece on a loaded 2-core machine.
+describe("aws stepfunctions (AWS CLI against the local Step Functions)", {
+  timeout: 120_000,
+}, () => {
   it(`runs the AWS CLI v2 at ${AWS_CLI}`, async () => {
-    const out = await aws("--version");
+    const out = await cli.run("--version");
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^aws-cli\/2\./);
   });
 
   it("create-state-machine and list-state-machines", async () => {
-    const created = await awsJson<{ stateMachineArn: string; creationDate: string }>(
+    const created = await cli.json<{ stateMachineArn: string; creationDate: string }>(
       "stepfunctions",
       "create-state-machine",
       "--name",
@@ -130,7 +77,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
     // The CLI parsed the JSON 1.0 epoch-seconds timestamp.
     expect(Date.parse(created.creationDate)).toBeGreaterThan(Date.now() - 60_000);
 
-    const listed = await awsJson<{ stateMachines: Array<Record<string, string>> }>(
+    const listed = await cli.json<{ stateMachines: Array<Record<string, string>> }>(
       "stepfunctions",
       "list-state-machines",
     );
@@ -140,7 +87,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
   });
 
   it("start-execution, then describe-execution until SUCCEEDED", async () => {
-    const started = await awsJson<{ executionArn: string; startDate: string }>(
+    const started = await cli.json<{ executionArn: string; startDate: string }>(
       "stepfunctions",
       "start-execution",
       "--state-machine-arn",
@@ -155,7 +102,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
     let described: Execution | undefined;
     const deadline = Date.now() + 15_000;
     for (;;) {
-      described = await awsJson<Execution>(
+      described = await cli.json<Execution>(
         "stepfunctions",
         "describe-execution",
         "--execution-arn",
@@ -189,7 +136,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
     type History = {
       events: Array<{ id: number; previousEventId: number; type: string; timestamp: string }>;
     };
-    const all = await awsJson<History>(
+    const all = await cli.json<History>(
       "stepfunctions",
       "get-execution-history",
       "--execution-arn",
@@ -201,7 +148,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
     for (const e of all.events) expect(Number.isNaN(Date.parse(e.timestamp))).toBe(false);
 
     // --page-size 3: the CLI follows our nextToken over three requests and joins the pages.
-    const paged = await awsJson<History>(
+    const paged = await cli.json<History>(
       "stepfunctions",
       "get-execution-history",
       "--execution-arn",
@@ -211,7 +158,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
     );
     expect(paged.events).toEqual(all.events);
 
-    const reversed = await awsJson<History>(
+    const reversed = await cli.json<History>(
       "stepfunctions",
       "get-execution-history",
       "--execution-arn",
@@ -225,7 +172,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
 
   it("list-executions, with and without a status filter", async () => {
     type Listed = { executions: Execution[] };
-    const all = await awsJson<Listed>(
+    const all = await cli.json<Listed>(
       "stepfunctions",
       "list-executions",
       "--state-machine-arn",
@@ -239,7 +186,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
         status: "SUCCEEDED",
       }),
     ]);
-    const running = await awsJson<Listed>(
+    const running = await cli.json<Listed>(
       "stepfunctions",
       "list-executions",
       "--state-machine-arn",
@@ -252,7 +199,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
 
   it("describe-execution of an unknown execution exits non-zero with ExecutionDoesNotExist", async () => {
     const unknown = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${NAME}:no-such-run`;
-    const out = await aws("stepfunctions", "describe-execution", "--execution-arn", unknown);
+    const out = await cli.run("stepfunctions", "describe-execution", "--execution-arn", unknown);
     expect(out.code).not.toBe(0);
     expect(out.stdout).toBe("");
     expect(out.stderr).toMatch(
@@ -261,7 +208,7 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", () => {
   });
 
   it("create-state-machine with an unsupported feature exits non-zero with InvalidDefinition", async () => {
-    const out = await aws(
+    const out = await cli.run(
       "stepfunctions",
       "create-state-machine",
       "--name",
