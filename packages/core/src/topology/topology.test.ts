@@ -158,6 +158,14 @@ describe("HTTP API", () => {
   });
 });
 
+interface RetrySpec {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+}
+
 describe("fulfilment saga", () => {
   it("invokes only functions that exist", () => {
     expect(sagaFunctions().length).toBeGreaterThan(0);
@@ -194,6 +202,23 @@ describe("fulfilment saga", () => {
 
   it("refuses to render with a value missing", () => {
     expect(() => renderSaga({ ApprovalTimeoutSeconds: 1 })).toThrow(/no value for/);
+  });
+
+  it("waits for an authorisation longer than the payment queue keeps retrying its message", () => {
+    // A slower wait would cancel orders whose payment is still being retried
+    // (a transient provider error costs one visibility timeout per attempt).
+    const capture = (sagaDefinition as { States: Record<string, { Retry?: RetrySpec[] }> }).States
+      .CapturePayment!;
+    const pending = capture.Retry!.find((r) => r.ErrorEquals.includes("PaymentPending"))!;
+    let waited = 0;
+    for (let attempt = 0; attempt < pending.MaxAttempts; attempt++) {
+      waited += Math.min(
+        pending.IntervalSeconds * pending.BackoffRate ** attempt,
+        pending.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+      );
+    }
+    const { maxReceiveCount, visibilityTimeoutSeconds } = queues.PaymentQueue;
+    expect(waited).toBeGreaterThan(maxReceiveCount * visibilityTimeoutSeconds);
   });
 
   it("is a Standard-compatible JSONPath document starting at a state it has", () => {
