@@ -7,7 +7,13 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { httpEvent } from "@orders/functions/lib/test-events";
 import { type ChaosInput, soakChaos } from "../chaos";
@@ -340,10 +346,63 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       }
     };
+    // Like an operator on the Queues page: dead letters of real orders go back
+    // to their queue one by one; the poison ones stay for the checker.
+    let redriven = 0;
+    const queueUrl = (name: string) => `${awsUrl}/000000000000/${name}`;
+    const redriveDeadLetters = async () => {
+      for (const [dlq, source] of [
+        ["PaymentQueueDlq", "PaymentQueue"],
+        ["ApprovalsQueueDlq", "ApprovalsQueue"],
+      ] as const) {
+        const held: string[] = [];
+        for (let round = 0; round < 5; round++) {
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl(dlq),
+              MaxNumberOfMessages: 10,
+              VisibilityTimeout: 30,
+            }),
+          );
+          if (Messages.length === 0) break;
+          for (const m of Messages) {
+            if (m.Body?.includes(POISON_MARKER)) {
+              held.push(m.ReceiptHandle!);
+              continue;
+            }
+            await sqs.send(
+              new SendMessageCommand({ QueueUrl: queueUrl(source), MessageBody: m.Body! }),
+            );
+            await sqs.send(
+              new DeleteMessageCommand({
+                QueueUrl: queueUrl(dlq),
+                ReceiptHandle: m.ReceiptHandle!,
+              }),
+            );
+            redriven++;
+          }
+        }
+        for (const handle of held) {
+          await sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl(dlq),
+              ReceiptHandle: handle,
+              VisibilityTimeout: 0,
+            }),
+          );
+        }
+      }
+    };
+    let operatorRounds = 0;
+    const operatorRound = async () => {
+      await decidePending();
+      if (operatorRounds++ % 10 === 0) await redriveDeadLetters();
+    };
+
     let submitting = true;
     const operator = (async () => {
       while (submitting) {
-        if (!down) await decidePending().catch(() => undefined); // restarting: next round
+        if (!down) await operatorRound().catch(() => undefined); // restarting: next round
         await sleep(1_000);
       }
     })();
@@ -364,7 +423,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const deadline = Date.now() + options.quiesceTimeoutMs;
     let statuses = new Map<string, { status: string; approval?: string }>();
     for (;;) {
-      await decidePending();
+      await operatorRound();
       statuses = await readStatuses(accepted);
       const open = accepted.filter(
         (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
@@ -413,6 +472,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         fulfilledPerSecond: Number((fulfilled / settleSeconds).toFixed(2)),
         outcomesByKind: byKind,
         decisionFailures,
+        deadLettersRedriven: redriven,
         checker: report.counts,
         violations: report.violations.length,
       },
