@@ -4,9 +4,9 @@ import { join } from "node:path";
 
 // The benchmark report writer: every figure next to the limit it is judged
 // against, both measured in the same run on the same machine (BRIEF §5), as
-// bench/REPORT.md, bench/report.json and bench/report.svg (a bar chart of the
-// ratios, drawn here: no network, no chart library). `pnpm bench` (bench/main.ts)
-// or proof/report/run.ts collect the figures and call `writeReport`.
+// REPORT.md, report.json and report.svg (a bar chart of the ratios, drawn here:
+// no network, no chart library) in docs/benchmark/ by default. `pnpm bench`
+// (bench/main.ts) collects the figures and calls `writeReport`.
 
 export interface Figure {
   section: string;
@@ -14,10 +14,18 @@ export interface Figure {
   value: number;
   unit: string;
   /** What the figure is judged against, measured in the same run. */
-  limit?: { name: string; value: number; unit: string };
+  limit?: {
+    name: string;
+    value: number;
+    unit: string;
+    /** A budget or target, not a measurement of this run: shown as such. */
+    fixed?: boolean;
+  };
   /** value ÷ limit, unless given (e.g. when the ratio is of rates in different units). */
   ratio?: number;
   note?: string;
+  /** Whether the figure meets the issue's target (stated in the note); colours the chart. */
+  meets?: boolean;
 }
 
 export interface Machine {
@@ -47,14 +55,34 @@ const num = (n: number) =>
 const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
 
-export function renderMarkdown(figures: Figure[], host: Machine, missing: string[] = []) {
-  const lines = [
-    "# Benchmark report",
-    "",
+/** How the report was produced, so anyone can run it again. */
+export interface Provenance {
+  /** The exact command line, e.g. `pnpm bench --soak-orders 500 --soak-kills 3`. */
+  command: string;
+  /** The git commit measured, with "(uncommitted changes)" when the tree was dirty. */
+  commit?: string;
+  /** Wall-clock seconds the whole run took. */
+  seconds?: number;
+}
+
+export function renderMarkdown(
+  figures: Figure[],
+  host: Machine,
+  missing: string[] = [],
+  provenance?: Provenance,
+) {
+  const lines = ["# Benchmark report", ""];
+  if (provenance) {
+    lines.push(
+      `Produced by \`${provenance.command}\`${provenance.commit ? ` at commit ${provenance.commit}` : ""}${provenance.seconds === undefined ? "" : ` in ${Math.round(provenance.seconds)} s`}.`,
+      "",
+    );
+  }
+  lines.push(
     `Measured ${host.date} on ${host.cores}× ${host.cpus}, ${host.memoryGb} GB RAM (${host.freeMemoryGb} GB free), ${host.os}, Node ${host.node}.`,
-    "Every figure sits next to its limit measured in the same run; ratios, not absolute numbers, are what carry from one machine to another.",
+    "Every figure sits next to its limit measured in the same run (a budget or target that is not a measurement says so); ratios, not absolute numbers, are what carry from one machine to another.",
     "",
-  ];
+  );
   for (const section of [...new Set(figures.map((f) => f.section))]) {
     lines.push(
       `## ${section}`,
@@ -65,7 +93,7 @@ export function renderMarkdown(figures: Figure[], host: Machine, missing: string
     for (const f of figures.filter((x) => x.section === section)) {
       const r = ratioOf(f);
       lines.push(
-        `| ${f.name} | ${num(f.value)} ${f.unit} | ${f.limit ? `${f.limit.name}: ${num(f.limit.value)} ${f.limit.unit}` : "—"} | ${r === undefined ? "—" : r.toFixed(2)} | ${f.note ?? ""} |`,
+        `| ${f.name} | ${num(f.value)} ${f.unit} | ${f.limit ? `${f.limit.name}: ${num(f.limit.value)} ${f.limit.unit}${f.limit.fixed ? " (fixed)" : ""}` : "—"} | ${r === undefined ? "—" : r.toFixed(2)} | ${f.meets === undefined ? "" : f.meets ? "met: " : "**missed**: "}${f.note ?? ""} |`,
       );
     }
     lines.push("");
@@ -77,43 +105,100 @@ export function renderMarkdown(figures: Figure[], host: Machine, missing: string
   return lines.join("\n");
 }
 
-/** Horizontal bars of every ratio, a line at 1.0 (= the limit). */
+/**
+ * Every ratio as a bar from the limit (1.0) on a log scale, so 0.05 and 12
+ * are both readable; grouped by section; green where the figure meets the
+ * issue's target, red where it misses, grey where there is none.
+ */
 export function renderSvg(figures: Figure[], host: Machine) {
-  const rows = figures
-    .map((f) => ({ label: `${f.section}: ${f.name}`, ratio: ratioOf(f) }))
+  const measured = figures
+    .map((f) => ({ section: f.section, label: f.name, ratio: ratioOf(f), meets: f.meets }))
     .filter(
-      (r): r is { label: string; ratio: number } =>
+      (r): r is { section: string; label: string; ratio: number; meets: boolean | undefined } =>
         r.ratio !== undefined && Number.isFinite(r.ratio),
     );
-  const width = 900;
-  const labelWidth = 430;
-  const barHeight = 22;
-  const top = 50;
-  const height = top + rows.length * (barHeight + 6) + 40;
-  const max = Math.max(1.2, ...rows.map((r) => r.ratio)) * 1.1;
-  const x = (v: number) => labelWidth + (v / max) * (width - labelWidth - 60);
-  const bars = rows.map((r, i) => {
-    const y = top + i * (barHeight + 6);
-    return [
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="12">${escapeXml(r.label)}</text>`,
-      `<rect x="${labelWidth}" y="${y}" width="${Math.max(1, x(r.ratio) - labelWidth)}" height="${barHeight}" fill="${r.ratio <= 1 ? "#3b82f6" : "#f59e0b"}"/>`,
-      `<text x="${x(r.ratio) + 6}" y="${y + 15}" font-size="12">${r.ratio.toFixed(2)}</text>`,
-    ].join("");
-  });
+  const width = 980;
+  const labelWidth = 420;
+  const plotLeft = labelWidth + 56; // room for the labels of bars left of 1.0
+  const plotRight = width - 70;
+  const barHeight = 18;
+  const rowHeight = 24;
+  const top = 64;
+  const floor = 1e-3; // a ratio of 0 is drawn at the left edge
+  const logs = measured.map((r) => Math.log10(Math.max(r.ratio, floor)));
+  const lo = Math.floor(Math.min(-0.3, ...logs) * 2) / 2;
+  const hi = Math.ceil(Math.max(0.3, ...logs) * 2) / 2;
+  const x = (v: number) =>
+    plotLeft + ((Math.log10(Math.max(v, floor)) - lo) / (hi - lo)) * (plotRight - plotLeft);
+  const colour = (meets: boolean | undefined) =>
+    meets === undefined ? "#94a3b8" : meets ? "#16a34a" : "#dc2626";
+
+  const body: string[] = [];
+  let y = top;
+  for (const section of [...new Set(measured.map((r) => r.section))]) {
+    y += 6;
+    body.push(
+      `<text x="10" y="${y + 13}" font-size="13" font-weight="bold">${escapeXml(section)}</text>`,
+    );
+    y += rowHeight - 4;
+    for (const r of measured.filter((m) => m.section === section)) {
+      const end = x(r.ratio);
+      const one = x(1);
+      const above = r.ratio >= 1;
+      body.push(
+        `<text x="${labelWidth - 8}" y="${y + 13}" text-anchor="end" font-size="12">${escapeXml(r.label)}</text>`,
+        `<rect x="${Math.min(one, end)}" y="${y}" width="${Math.max(2, Math.abs(end - one))}" height="${barHeight}" fill="${colour(r.meets)}"/>`,
+        `<text x="${above ? Math.max(one, end) + 6 : Math.min(one, end) - 6}" y="${y + 13}" text-anchor="${above ? "start" : "end"}" font-size="12">${r.ratio.toFixed(2)}</text>`,
+      );
+      y += rowHeight;
+    }
+  }
+  const bottom = y + 4;
+  const ticks: string[] = [];
+  for (let e = Math.floor(lo); e <= Math.floor(hi); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (Math.log10(v) < lo || Math.log10(v) > hi) continue;
+      const tx = x(v);
+      ticks.push(
+        `<line x1="${tx}" y1="${top}" x2="${tx}" y2="${bottom}" stroke="${v === 1 ? "#111" : "#e2e8f0"}"${v === 1 ? ' stroke-dasharray="4 3"' : ""}/>`,
+        `<text x="${tx}" y="${bottom + 14}" text-anchor="middle" font-size="11"${v === 1 ? ' font-weight="bold"' : ""}>${v >= 1 ? v : v.toString()}</text>`,
+      );
+    }
+  }
+  const legendY = bottom + 36;
+  const legend = [
+    ["#16a34a", "meets the issue's target"],
+    ["#dc2626", "misses it"],
+    ["#94a3b8", "no target"],
+  ]
+    .map(
+      ([fill, text], i) =>
+        `<rect x="${10 + i * 200}" y="${legendY - 10}" width="12" height="12" fill="${fill}"/><text x="${28 + i * 200}" y="${legendY}" font-size="12">${escapeXml(text!)}</text>`,
+    )
+    .join("");
+  const height = legendY + 16;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">Figure ÷ its limit, same run (${escapeXml(`${host.cores}× ${host.cpus}`)}, ${escapeXml(host.date.slice(0, 10))})</text>`,
-    ...bars,
-    `<line x1="${x(1)}" y1="${top - 8}" x2="${x(1)}" y2="${height - 30}" stroke="#111" stroke-dasharray="4 3"/>`,
-    `<text x="${x(1)}" y="${height - 14}" text-anchor="middle" font-size="11">1.0 = the limit</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="bold">Figure ÷ its limit measured in the same run (${escapeXml(`${host.cores}× ${host.cpus}`)}, ${escapeXml(host.date.slice(0, 10))})</text>`,
+    `<text x="10" y="42" font-size="12" fill="#475569">Log scale; a bar starts at 1 (= the limit) and ends at the ratio. Figures without a limit are in REPORT.md only.</text>`,
+    ...ticks,
+    ...body,
+    legend,
     "</svg>",
   ].join("\n");
 }
 
 export function writeReport(
   figures: Figure[],
-  options: { outDir: string; missing?: string[]; host?: Machine; extra?: Record<string, unknown> },
+  options: {
+    outDir: string;
+    missing?: string[];
+    host?: Machine;
+    provenance?: Provenance;
+    extra?: Record<string, unknown>;
+  },
 ) {
   const host = options.host ?? machine();
   mkdirSync(options.outDir, { recursive: true });
@@ -122,11 +207,12 @@ export function writeReport(
     json: join(options.outDir, "report.json"),
     chart: join(options.outDir, "report.svg"),
   };
-  writeFileSync(files.markdown, renderMarkdown(figures, host, options.missing));
+  writeFileSync(files.markdown, renderMarkdown(figures, host, options.missing, options.provenance));
   writeFileSync(
     files.json,
     `${JSON.stringify(
       {
+        ...(options.provenance ? { provenance: options.provenance } : {}),
         machine: host,
         figures: figures.map((f) => ({ ...f, ratio: ratioOf(f) ?? null })),
         missing: options.missing ?? [],
