@@ -1,6 +1,7 @@
 // The soak's local cloud, as a child process it can SIGKILL:
 //   node --import tsx soak-cloud.ts   (env: SOAK_DATA_DIR, SOAK_WEB_PORT, SOAK_AWS_PORT,
-//                                      SOAK_APPROVAL_TIMEOUT_SECONDS, LOCAL_CHAOS)
+//                                      SOAK_APPROVAL_TIMEOUT_SECONDS,
+//                                      SOAK_VISIBILITY_TIMEOUT_SECONDS, LOCAL_CHAOS)
 // Prints `READY <json urls>` once healthy; the saga waits only
 // SOAK_APPROVAL_TIMEOUT_SECONDS for an operator.
 import { startLocalCloud } from "../cloud";
@@ -12,6 +13,7 @@ const env = (name: string) => {
 };
 
 const timeout = Number(process.env.SOAK_APPROVAL_TIMEOUT_SECONDS ?? 0);
+const visibility = Number(process.env.SOAK_VISIBILITY_TIMEOUT_SECONDS || 0);
 const cloud = await startLocalCloud({
   dataDir: env("SOAK_DATA_DIR"),
   webPort: Number(env("SOAK_WEB_PORT")),
@@ -21,6 +23,7 @@ const cloud = await startLocalCloud({
   // restart: shortening it afterwards left a window in which a resumed
   // StartExecution got the 24 h definition and its approval never expired.
   ...(timeout > 0 ? { approvalTimeoutSeconds: timeout } : {}),
+  ...(visibility > 0 ? { visibilityTimeoutSeconds: visibility } : {}),
   log: (line) => process.stderr.write(`cloud: ${line}\n`),
 });
 for (let i = 0; i < 600; i++) {

@@ -15,12 +15,14 @@ describe("soak", () => {
       kills: 1,
       concurrency: 4,
       approvalTimeoutSeconds: 20,
+      // A failed payment comes round in 20 s (the worker's timeout is 15 s), not 90.
+      visibilityTimeoutSeconds: 20,
       chaos: soakChaos,
-      quiesceTimeoutMs: 240_000,
+      quiesceTimeoutMs: 360_000,
       log: () => {},
     });
     expect(report.violations).toEqual([]);
     expect(figures).toMatchObject({ accepted: 30, restarts: 1 });
     expect(report.counts).toMatchObject({ orders: 30, pendingApprovals: 0 });
-  }, 420_000);
+  }, 600_000);
 });

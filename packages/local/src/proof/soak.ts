@@ -10,6 +10,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -28,7 +29,7 @@ import type { Report } from "./invariants";
 // checker over the stored state and the provider's ledger.
 //
 //   pnpm --filter @orders/local soak [--orders 500] [--kill 3] [--concurrency 8]
-//     [--approval-timeout 15] [--no-chaos] [--keep]
+//     [--approval-timeout 15] [--visibility-timeout 20] [--no-chaos] [--keep]
 //
 // Orders go in through the Ingress function (API Gateway v2 events via the
 // endpoint's Lambda Invoke API) and decisions through the admin API's
@@ -91,6 +92,8 @@ export interface SoakOptions {
   kills: number;
   concurrency: number;
   approvalTimeoutSeconds: number;
+  /** Shorter SQS visibility timeouts (≥ each consumer's timeout) so retries come round sooner. */
+  visibilityTimeoutSeconds?: number;
   chaos: ChaosInput | undefined;
   /** Give up waiting for every order to settle after this long. */
   quiesceTimeoutMs: number;
@@ -161,6 +164,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     SOAK_WEB_PORT: String(webPort),
     SOAK_AWS_PORT: String(awsPort),
     SOAK_APPROVAL_TIMEOUT_SECONDS: String(options.approvalTimeoutSeconds),
+    SOAK_VISIBILITY_TIMEOUT_SECONDS: String(options.visibilityTimeoutSeconds ?? ""),
     POWERTOOLS_LOG_LEVEL: "WARN",
     ...(options.chaos ? { LOCAL_CHAOS: JSON.stringify(options.chaos) } : { LOCAL_CHAOS: "" }),
   };
@@ -393,6 +397,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       }
     };
+    /** Messages of real orders still in the payment and approvals queues or their DLQs. */
+    const realMessagesQueued = async () => {
+      let total = 0;
+      for (const name of [
+        "PaymentQueue",
+        "PaymentQueueDlq",
+        "ApprovalsQueue",
+        "ApprovalsQueueDlq",
+      ]) {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl(name),
+            AttributeNames: [
+              "ApproximateNumberOfMessages",
+              "ApproximateNumberOfMessagesNotVisible",
+              "ApproximateNumberOfMessagesDelayed",
+            ],
+          }),
+        );
+        total += Object.values(Attributes).reduce((sum, n) => sum + Number(n), 0);
+      }
+      return Math.max(0, total - 2 * poisonSent); // the poison sits in one or the other
+    };
     let operatorRounds = 0;
     const operatorRound = async () => {
       await decidePending();
@@ -428,7 +455,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const open = accepted.filter(
         (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
       );
-      if (open.length === 0) break;
+      // Settled means idle too: a cancelled order's payment message may still be
+      // on its way back (a late authorisation is voided only when it arrives).
+      if (open.length === 0 && (await realMessagesQueued()) === 0) break;
       if (Date.now() > deadline) {
         log(`gave up waiting: ${open.length} orders still open`);
         break;
@@ -492,6 +521,7 @@ async function main() {
       kill: { type: "string", default: "0" },
       concurrency: { type: "string", default: "8" },
       "approval-timeout": { type: "string", default: "15" },
+      "visibility-timeout": { type: "string" },
       "quiesce-timeout": { type: "string", default: "900" },
       "no-chaos": { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
@@ -502,6 +532,9 @@ async function main() {
     kills: Number(values.kill),
     concurrency: Number(values.concurrency),
     approvalTimeoutSeconds: Number(values["approval-timeout"]),
+    ...(values["visibility-timeout"]
+      ? { visibilityTimeoutSeconds: Number(values["visibility-timeout"]) }
+      : {}),
     quiesceTimeoutMs: Number(values["quiesce-timeout"]) * 1000,
     chaos: values["no-chaos"] ? undefined : soakChaos,
     keepData: values.keep,
