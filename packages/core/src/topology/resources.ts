@@ -270,7 +270,9 @@ export const queues = {
     consumer: {
       function: "PaymentWorker",
       batchSize: 10,
-      batchingWindowSeconds: 1,
+      // No batching window: the authorisation is on every order's critical
+      // path (the saga's capture waits for it); a backlog still fills batches.
+      batchingWindowSeconds: 0,
       maxConcurrency: 5,
       reportBatchItemFailures: true,
     },
