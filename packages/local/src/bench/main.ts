@@ -163,7 +163,9 @@ let pipeline: PipelineBench | undefined;
         unit: "writes",
         limit: { name: "write budget", value: WRITE_BUDGET, unit: "writes", fixed: true },
         meets: p.writesPerOrder <= WRITE_BUDGET,
-        note: `budget ≤ ${WRITE_BUDGET}; ${Object.entries(p.writesByTable)
+        note: `budget ≤ ${WRITE_BUDGET}, the pipeline's own tables (the provider's ledger is listed, not counted); ${Object.entries(
+          p.writesByTable,
+        )
           .map(([t, n]) => `${t} ${n.toFixed(1)}`)
           .join(", ")}`,
       },
@@ -354,9 +356,13 @@ if (soakOrders === 0) {
         orders: soakOrders,
         kills,
         concurrency: 8,
-        approvalTimeoutSeconds: 15,
+        // The operator decides within seconds; 60 s leaves room on a loaded machine.
+        approvalTimeoutSeconds: 60,
+        // Retries come round in 20 s (≥ every consumer's timeout), not 90, so a
+        // run settles in minutes; the saga's 12-minute payment wait is unchanged.
+        visibilityTimeoutSeconds: 20,
         chaos: soakChaos,
-        quiesceTimeoutMs: 900_000,
+        quiesceTimeoutMs: 1_200_000,
       }),
     );
     if (!result) continue;
