@@ -51,7 +51,17 @@ export const machine = (): Machine => ({
 const ratioOf = (f: Figure) =>
   f.ratio ?? (f.limit && f.limit.value !== 0 ? f.value / f.limit.value : undefined);
 const num = (n: number) =>
-  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+  Number.isInteger(n)
+    ? String(n)
+    : Math.abs(n) >= 100
+      ? n.toFixed(0)
+      : Math.abs(n) >= 10
+        ? n.toFixed(1)
+        : n.toFixed(2);
+const withUnit = (n: number, unit: string) => (unit ? `${num(n)} ${unit}` : num(n));
+/** Two decimals, or two significant digits below 0.1 (0.0042, not 0.00). */
+export const ratioText = (r: number) =>
+  r === 0 || Math.abs(r) >= 0.1 ? r.toFixed(2) : r.toPrecision(2);
 const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
 
@@ -93,7 +103,7 @@ export function renderMarkdown(
     for (const f of figures.filter((x) => x.section === section)) {
       const r = ratioOf(f);
       lines.push(
-        `| ${f.name} | ${num(f.value)} ${f.unit} | ${f.limit ? `${f.limit.name}: ${num(f.limit.value)} ${f.limit.unit}${f.limit.fixed ? " (fixed)" : ""}` : "—"} | ${r === undefined ? "—" : r.toFixed(2)} | ${f.meets === undefined ? "" : f.meets ? "met: " : "**missed**: "}${f.note ?? ""} |`,
+        `| ${f.name} | ${withUnit(f.value, f.unit)} | ${f.limit ? `${f.limit.name}: ${withUnit(f.limit.value, f.limit.unit)}${f.limit.fixed ? " (fixed)" : ""}` : "—"} | ${r === undefined ? "—" : ratioText(r)} | ${[f.meets === undefined ? "" : f.meets ? "met" : "**missed**", f.note ?? ""].filter(Boolean).join(": ")} |`,
       );
     }
     lines.push("");
@@ -148,7 +158,7 @@ export function renderSvg(figures: Figure[], host: Machine) {
       body.push(
         `<text x="${labelWidth - 8}" y="${y + 13}" text-anchor="end" font-size="12">${escapeXml(r.label)}</text>`,
         `<rect x="${Math.min(one, end)}" y="${y}" width="${Math.max(2, Math.abs(end - one))}" height="${barHeight}" fill="${colour(r.meets)}"/>`,
-        `<text x="${above ? Math.max(one, end) + 6 : Math.min(one, end) - 6}" y="${y + 13}" text-anchor="${above ? "start" : "end"}" font-size="12">${r.ratio.toFixed(2)}</text>`,
+        `<text x="${above ? Math.max(one, end) + 6 : Math.min(one, end) - 6}" y="${y + 13}" text-anchor="${above ? "start" : "end"}" font-size="12">${ratioText(r.ratio)}</text>`,
       );
       y += rowHeight;
     }
@@ -156,13 +166,13 @@ export function renderSvg(figures: Figure[], host: Machine) {
   const bottom = y + 4;
   const ticks: string[] = [];
   for (let e = Math.floor(lo); e <= Math.floor(hi); e++) {
-    for (const m of [1, 2, 5]) {
+    for (const m of hi - lo > 3 ? [1] : [1, 2, 5]) {
       const v = m * 10 ** e;
       if (Math.log10(v) < lo || Math.log10(v) > hi) continue;
       const tx = x(v);
       ticks.push(
         `<line x1="${tx}" y1="${top}" x2="${tx}" y2="${bottom}" stroke="${v === 1 ? "#111" : "#e2e8f0"}"${v === 1 ? ' stroke-dasharray="4 3"' : ""}/>`,
-        `<text x="${tx}" y="${bottom + 14}" text-anchor="middle" font-size="11"${v === 1 ? ' font-weight="bold"' : ""}>${v >= 1 ? v : v.toString()}</text>`,
+        `<text x="${tx}" y="${bottom + 14}" text-anchor="middle" font-size="11"${v === 1 ? ' font-weight="bold"' : ""}>${Number(v.toPrecision(1))}</text>`,
       );
     }
   }
