@@ -18,7 +18,7 @@ import { benchConsole, type ConsoleBench, consoleInitialJs } from "@orders/funct
 import { soakChaos } from "../chaos";
 import { repoRoot } from "../config";
 import { benchEventBridge, type EventBridgeBench } from "../eventbridge/bench";
-import { type Figure, ratioText, writeReport } from "../proof/report";
+import { type Figure, num, ratioText, writeReport } from "../proof/report";
 import { runSoak, type SoakResult } from "../proof/soak";
 import { benchStepFunctions, type StepFunctionsBench } from "../stepfunctions/bench";
 import { benchIngressInProcess, type IngressInProcessBench } from "./ingress-in-process";
@@ -87,14 +87,6 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T | undefin
   }
 }
 
-const num = (n: number) =>
-  Number.isInteger(n)
-    ? String(n)
-    : Math.abs(n) >= 100
-      ? n.toFixed(0)
-      : Math.abs(n) >= 10
-        ? n.toFixed(1)
-        : n.toFixed(2);
 const pad = (s: string, n: number) => s.padEnd(n);
 
 /** The new sections' figures on stdout, one line each, as they are measured. */

@@ -50,7 +50,8 @@ export const machine = (): Machine => ({
 
 const ratioOf = (f: Figure) =>
   f.ratio ?? (f.limit && f.limit.value !== 0 ? f.value / f.limit.value : undefined);
-const num = (n: number) =>
+/** A figure as the report prints it: integers whole, else 3 significant-ish digits. */
+export const num = (n: number) =>
   Number.isInteger(n)
     ? String(n)
     : Math.abs(n) >= 100
