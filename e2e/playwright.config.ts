@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./support/chromium";
 
 // The whole system in a browser: the local cloud (`pnpm dev` from the repo
 // root) serving the console, the APIs and the OIDC provider on one origin.
@@ -30,17 +31,7 @@ export default defineConfig({
   use: {
     baseURL,
     ...devices["Desktop Chrome"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },

@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./support/chromium";
 
 // The console alone: `vite preview` of the built bundle with the API mocked
 // by fixtures (preview/mock-api.ts). Checks layout, loading/empty/error
@@ -18,17 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     ...devices["Desktop Chrome"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: {
     command: `pnpm --filter @orders/web build && pnpm --filter @orders/web exec vite preview --port ${port} --strictPort`,
