@@ -36,6 +36,7 @@ beforeAll(() => {
       },
       { name: "Fail", handler: fixture("fail"), timeoutSeconds: 1, memoryMb: 64 },
       { name: "Slow", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 2 },
+      { name: "Burst", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 3 },
       {
         name: "Version",
         handler: join(reloadDir, "version.handler"),
@@ -129,6 +130,17 @@ describe("Lambda runner", () => {
     expect(maxOverlap).toBeLessThanOrEqual(2);
     expect(maxOverlap).toBe(2);
     expect(runner.stats().Slow?.environments).toBeLessThanOrEqual(2);
+  });
+
+  it("scales out one cold start at a time: a burst does not start every environment at once", async () => {
+    const burst = Array.from({ length: 6 }, () => runner.invoke("Burst", { ms: 100 }));
+    // All six wait; one environment loads its code, the rest queue for the
+    // first one that is free (that one, or the next started after it).
+    expect(runner.stats().Burst).toMatchObject({ environments: 1, waiting: 6 });
+    const results = await Promise.all(burst);
+    expect(results.every((r) => r.functionError === undefined)).toBe(true);
+    expect(runner.stats().Burst?.environments).toBeLessThanOrEqual(3);
+    expect(runner.stats().Burst?.waiting).toBe(0);
   });
 
   it("stores each invocation's logs, queryable by correlation id and request id", async () => {

@@ -113,6 +113,8 @@ interface Environment {
   ready: Promise<FunctionErrorShape | undefined>;
   busy: boolean;
   dead: boolean;
+  /** Loading its code: not yet offered to invocations. */
+  starting: boolean;
   /** Set while an invocation runs: how to finish it from worker events. */
   settle?: (outcome: { payload?: string; error?: FunctionErrorShape; kill?: boolean }) => void;
 }
@@ -229,10 +231,19 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       generation,
       busy: false,
       dead: false,
+      starting: true,
       ready: new Promise((r) => {
         markReady = r;
       }),
     };
+    void env.ready.then(() => {
+      env.starting = false;
+      starting--;
+      // The fresh environment (or its init error) goes to whoever waits longest.
+      wake(state);
+      scaleOut();
+    });
+    starting++;
     const fail = (error: FunctionErrorShape) => {
       markReady(error);
       env.settle?.({ error, kill: true });
@@ -290,25 +301,40 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     state.waiting.shift()?.();
   }
 
+  // Scaling out: when every environment of a function is busy, an invocation
+  // waits for the first one to become free, whether an existing one finishing
+  // or a new one that is loading its code meanwhile. A cold start (transpiling
+  // and loading modules: CPU) therefore never blocks an invocation that a warm
+  // environment could take sooner, and at most STARTS_AT_ONCE environments load
+  // at a time across all functions, so a burst cannot stall the machine with
+  // cold starts (AWS likewise scales a function out gradually).
+  const STARTS_AT_ONCE = 2;
+  let starting = 0;
+  function scaleOut() {
+    for (const state of states.values()) {
+      if (starting >= STARTS_AT_ONCE || closed) return;
+      const loading = [...state.envs].some((e) => e.starting && e.generation === generation);
+      if (state.waiting.length > 0 && !loading && state.envs.size < (state.def.concurrency ?? 4))
+        spawn(state);
+    }
+  }
+
   async function acquire(state: FunctionState): Promise<Environment> {
     for (;;) {
       if (closed) throw Object.assign(new Error("runner closed"), { name: "ServiceException" });
       for (const env of state.envs) {
-        if (!env.busy && !env.dead && env.generation === generation) {
+        if (!env.busy && !env.dead && !env.starting && env.generation === generation) {
           env.busy = true;
           return env;
         }
       }
       for (const env of state.envs) {
         // Idle environments of an older generation make room for fresh ones.
-        if (!env.busy && env.generation !== generation) retire(state, env);
+        if (!env.busy && !env.starting && env.generation !== generation) retire(state, env);
       }
-      if (state.envs.size < (state.def.concurrency ?? 4)) {
-        const env = spawn(state);
-        env.busy = true;
-        return env;
-      }
-      await new Promise<void>((r) => state.waiting.push(r));
+      const woken = new Promise<void>((r) => state.waiting.push(r));
+      scaleOut();
+      await woken;
     }
   }
 
