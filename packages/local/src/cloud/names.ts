@@ -79,6 +79,10 @@ export function functionEnv(
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "INFO",
     // No X-Ray daemon locally; metrics still print as EMF lines in the logs.
     POWERTOOLS_TRACE_ENABLED: "false",
+    // With tracing off, the X-Ray SDK (loaded by Powertools Tracer) would still
+    // start its automatic mode: an async hook on every promise of the handler,
+    // for a context nothing reads. Manual mode skips that hook.
+    AWS_XRAY_MANUAL_MODE: "1",
     ...extra,
   };
 }
