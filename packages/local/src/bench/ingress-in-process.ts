@@ -6,8 +6,10 @@ import { httpEvent } from "@orders/functions/lib/test-events";
 
 // The ingress handler called in this process (no gateway, no authorizer, no
 // local cloud) next to DynamoDB Local's own conditional put at the same
-// concurrency: what the handler itself costs on top of the one write it makes.
-// bench/pipeline.ts measures the same pair through the local cloud.
+// concurrency: what the handler itself costs (its price read, validation and
+// conditional put) without the gateway, authorizer and Lambda runner.
+// bench/pipeline.ts measures the ingress through the local cloud next to its
+// exact DynamoDB calls.
 
 export interface IngressInProcessBench {
   requests: number;

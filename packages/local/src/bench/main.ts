@@ -161,12 +161,12 @@ let pipeline: PipelineBench | undefined;
         value: p.ingressPerSecond,
         unit: "orders/s",
         limit: {
-          name: "conditional PutItem via the endpoint, same concurrency",
-          value: p.rawPutsPerSecond,
-          unit: "puts/s",
+          name: "its DynamoDB calls (price BatchGetItem + conditional PutItem) via the endpoint, same concurrency",
+          value: p.rawIngressCallsPerSecond,
+          unit: "orders/s",
         },
         meets: p.ingressVsRaw >= 0.7,
-        note: `target ≥ 0.70; median ${num(p.ingressMedianMs)} ms vs ${num(p.rawPutMedianMs)} ms`,
+        note: `target ≥ 0.70; median ${num(p.ingressMedianMs)} ms vs ${num(p.rawIngressCallsMedianMs)} ms`,
       },
       {
         section: "Pipeline",
@@ -187,7 +187,7 @@ let pipeline: PipelineBench | undefined;
         value: p.endToEndPerSecond,
         unit: "orders/s",
         limit: {
-          name: `raw writes ÷ ${WRITE_BUDGET}`,
+          name: `raw conditional PutItem rate (${num(p.rawPutsPerSecond)}/s, median ${num(p.rawPutMedianMs)} ms) ÷ ${WRITE_BUDGET}`,
           value: p.rawPutsPerSecond / WRITE_BUDGET,
           unit: "orders/s",
         },
