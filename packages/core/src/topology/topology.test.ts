@@ -221,6 +221,26 @@ describe("fulfilment saga", () => {
     expect(waited).toBeGreaterThan(maxReceiveCount * visibilityTimeoutSeconds);
   });
 
+  it("rides out a provider outage before it gives up on capturing an authorised payment", () => {
+    // The authorisation is already held: cancelling because the provider
+    // flapped for a minute (its circuit breaker open, 30 s at a time) would
+    // lose a good order. With full jitter each wait is uniform on [0, cap],
+    // so the expected total is half the sum of the capped delays.
+    const capture = (sagaDefinition as { States: Record<string, { Retry?: RetrySpec[] }> }).States
+      .CapturePayment!;
+    const transient = capture.Retry!.find((r) => r.ErrorEquals.includes("TransientError"))!;
+    let expected = 0;
+    for (let attempt = 0; attempt < transient.MaxAttempts; attempt++) {
+      expected +=
+        Math.min(
+          transient.IntervalSeconds * transient.BackoffRate ** attempt,
+          transient.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+        ) / 2;
+    }
+    const breakerCooldownSeconds = 30;
+    expect(expected).toBeGreaterThan(10 * breakerCooldownSeconds);
+  });
+
   it("is a Standard-compatible JSONPath document starting at a state it has", () => {
     expect(Object.keys(sagaDefinition.States)).toContain(sagaDefinition.StartAt);
   });
