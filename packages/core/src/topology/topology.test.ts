@@ -166,6 +166,23 @@ interface RetrySpec {
   MaxDelaySeconds?: number;
 }
 
+/** CapturePayment's retrier for `error`. */
+const captureRetrier = (error: string) =>
+  (
+    sagaDefinition as { States: Record<string, { Retry?: RetrySpec[] }> }
+  ).States.CapturePayment!.Retry!.find((r) => r.ErrorEquals.includes(error))!;
+
+/** Seconds a retrier waits over all its attempts, with no jitter (the most it can wait). */
+function cappedDelaysSeconds(r: RetrySpec) {
+  let total = 0;
+  for (let attempt = 0; attempt < r.MaxAttempts; attempt++)
+    total += Math.min(
+      r.IntervalSeconds * r.BackoffRate ** attempt,
+      r.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+    );
+  return total;
+}
+
 describe("fulfilment saga", () => {
   it("invokes only functions that exist", () => {
     expect(sagaFunctions().length).toBeGreaterThan(0);
@@ -207,16 +224,7 @@ describe("fulfilment saga", () => {
   it("waits for an authorisation longer than the payment queue keeps retrying its message", () => {
     // A slower wait would cancel orders whose payment is still being retried
     // (a transient provider error costs one visibility timeout per attempt).
-    const capture = (sagaDefinition as { States: Record<string, { Retry?: RetrySpec[] }> }).States
-      .CapturePayment!;
-    const pending = capture.Retry!.find((r) => r.ErrorEquals.includes("PaymentPending"))!;
-    let waited = 0;
-    for (let attempt = 0; attempt < pending.MaxAttempts; attempt++) {
-      waited += Math.min(
-        pending.IntervalSeconds * pending.BackoffRate ** attempt,
-        pending.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
-      );
-    }
+    const waited = cappedDelaysSeconds(captureRetrier("PaymentPending"));
     const { maxReceiveCount, visibilityTimeoutSeconds } = queues.PaymentQueue;
     expect(waited).toBeGreaterThan(maxReceiveCount * visibilityTimeoutSeconds);
   });
@@ -226,17 +234,7 @@ describe("fulfilment saga", () => {
     // flapped for a minute (its circuit breaker open, 30 s at a time) would
     // lose a good order. With full jitter each wait is uniform on [0, cap],
     // so the expected total is half the sum of the capped delays.
-    const capture = (sagaDefinition as { States: Record<string, { Retry?: RetrySpec[] }> }).States
-      .CapturePayment!;
-    const transient = capture.Retry!.find((r) => r.ErrorEquals.includes("TransientError"))!;
-    let expected = 0;
-    for (let attempt = 0; attempt < transient.MaxAttempts; attempt++) {
-      expected +=
-        Math.min(
-          transient.IntervalSeconds * transient.BackoffRate ** attempt,
-          transient.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
-        ) / 2;
-    }
+    const expected = cappedDelaysSeconds(captureRetrier("TransientError")) / 2;
     const breakerCooldownSeconds = 30;
     expect(expected).toBeGreaterThan(10 * breakerCooldownSeconds);
   });
