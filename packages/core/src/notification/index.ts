@@ -1,9 +1,10 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { isConditionalCheckFailed } from "../errors";
 import { appendJournalExpression, journalEntry, journalNames, journalValues } from "../journal";
 import { orderKey } from "../order/keys";
-import { getOrder, type OrdersDb } from "../order/repository";
+import type { OrdersDb } from "../order/repository";
+import { OrderRecord } from "../order/schema";
 
 // Customer notifications, one consumer per channel (SNS → per-channel SQS).
 // A notification is identified by (event id, channel): the notifier records it
@@ -47,10 +48,22 @@ export function renderNotification(
   return { subject: channel === "email" ? `Order ${n.orderId}: ${n.status}` : "", text };
 }
 
-/** True if this (event, channel) was already recorded: skip sending. */
+/**
+ * True if this (event, channel) was already recorded: skip sending. Reads only
+ * the order's `notifications` (the item also carries the whole journal, which
+ * this check has no use for).
+ */
 export async function wasNotified(db: OrdersDb, orderId: string, key: string): Promise<boolean> {
-  const order = await getOrder(db, orderId);
-  return order?.notifications?.includes(key) ?? false;
+  const { Item } = await db.doc.send(
+    new GetCommand({
+      TableName: db.ordersTable,
+      Key: orderKey(orderId),
+      ProjectionExpression: "notifications",
+      ConsistentRead: true,
+    }),
+  );
+  const sent = OrderRecord.shape.notifications.parse(Item?.notifications);
+  return sent?.includes(key) ?? false;
 }
 
 /** Record a sent notification on the order; false if it was already recorded. */

@@ -4,7 +4,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "../errors";
+import { DomainError, isConditionalCheckFailed } from "../errors";
 import {
   appendJournalExpression,
   type JournalEntry,
@@ -14,7 +14,8 @@ import {
 } from "../journal";
 import { paymentKey } from "../order/keys";
 import { formatCents } from "../order/pricing";
-import { requireOrder } from "../order/repository";
+import { getOrderItems } from "../order/repository";
+import { OrderRecord } from "../order/schema";
 import {
   PaymentDeclined,
   PaymentNotCapturable,
@@ -128,7 +129,10 @@ export async function authorizeOrderPayment(
   deps: PaymentsDeps,
   step: Step,
 ): Promise<AuthorizeOutcome> {
-  const existing = await getPayment(deps, step.orderId);
+  // The order and its payment share a partition: one consistent query reads both.
+  const items = await getOrderItems(deps, step.orderId);
+  const paymentItem = items.find((item) => item.sk === "PAYMENT");
+  const existing = paymentItem ? PaymentRecord.parse(paymentItem) : undefined;
   if (existing?.tombstone) {
     // An earlier attempt may have authorised and died before recording it.
     const voided = await voidLiveAuthorizations(deps, step, "payment-worker");
@@ -138,7 +142,9 @@ export async function authorizeOrderPayment(
   }
   if (existing) return { outcome: "already-recorded", status: existing.status };
 
-  const order = await requireOrder(deps, step.orderId);
+  const meta = items.find((item) => item.sk === "META");
+  if (!meta) throw new DomainError("ORDER_NOT_FOUND", `Order ${step.orderId} does not exist`, 404);
+  const order = OrderRecord.parse(meta);
   const authorization = await deps.provider.authorize(
     {
       orderId: order.orderId,
