@@ -257,10 +257,13 @@ describe("fulfilment saga steps", () => {
   it("fulfils: claim, reserve, capture (pending until authorised), complete — each safe to repeat", async () => {
     const order = await placeOrder([{ sku: "SKU-HEADSET", quantity: 2 }]);
     const before = await available("SKU-HEADSET");
-    expect(await h.claim(step(order))).toEqual({ claimed: true });
-    expect(await h.claim(step(order))).toEqual({ claimed: true }); // retried step
-    expect(await h.claim(step(order, "arn:exec:duplicate"))).toEqual({ claimed: false });
-    const reservation = await h.reserve(step(order));
+    const lines = [{ sku: "SKU-HEADSET", quantity: 2 }];
+    expect(await h.claim(step(order))).toEqual({ claimed: true, lines });
+    expect(await h.claim(step(order))).toEqual({ claimed: true, lines }); // retried step
+    expect(await h.claim(step(order, "arn:exec:duplicate"))).toEqual({ claimed: false, lines: [] });
+    // As the saga calls it (the claim's lines handed on), and as a retry does.
+    const reservation = await h.reserve({ ...step(order), lines });
+    expect(await h.reserve({ ...step(order), lines })).toEqual(reservation);
     expect(await h.reserve(step(order))).toEqual(reservation);
     expect(await available("SKU-HEADSET")).toBe(before - 2);
 
@@ -345,9 +348,23 @@ describe("fulfilment saga steps", () => {
     await h.claim(step(greedy));
     await h.reserve(step(greedy));
     const mice = await available("SKU-MOUSE");
-    await h.claim(step(order));
+    const { lines } = await h.claim(step(order));
+    await expect(h.reserve({ ...step(order), lines })).rejects.toMatchObject({
+      name: "OutOfStock",
+    });
     await expect(h.reserve(step(order))).rejects.toMatchObject({ name: "OutOfStock" });
     expect(await available("SKU-MOUSE")).toBe(mice);
     expect(await h.release(step(order))).toEqual({ released: false });
+  });
+
+  it("refuses to reserve for an order that left PROCESSING, even with the claim's lines", async () => {
+    const order = await placeOrder([{ sku: "SKU-MOUSE", quantity: 1 }]);
+    const { lines } = await h.claim(step(order));
+    await h.cancel({ ...step(order), error: { Error: "States.Timeout" } });
+    const mice = await available("SKU-MOUSE");
+    await expect(h.reserve({ ...step(order), lines })).rejects.toMatchObject({
+      name: "InvalidOrderState",
+    });
+    expect(await available("SKU-MOUSE")).toBe(mice);
   });
 });

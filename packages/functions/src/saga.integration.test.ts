@@ -211,7 +211,7 @@ describe("fulfilment saga (shared ASL)", () => {
     await new Promise((r) => setTimeout(r, 150));
     await handlers.PaymentWorker(sqsEvent([event]));
     const output = await saga;
-    expect(output.claim).toEqual({ claimed: true });
+    expect(output.claim).toEqual({ claimed: true, lines: [{ sku: "SKU-KEYBOARD", quantity: 1 }] });
     const details = (await getOrderDetails(db(), order.orderId))!;
     expect(details.order.status).toBe("FULFILLED");
     expect(await available("SKU-KEYBOARD")).toBe(before - 1);
@@ -223,7 +223,7 @@ describe("fulfilment saga (shared ASL)", () => {
     await handlers.PaymentWorker(sqsEvent([event]));
     await runSaga(event);
     const duplicate = await runSaga(event);
-    expect(duplicate.claim).toEqual({ claimed: false });
+    expect(duplicate.claim).toEqual({ claimed: false, lines: [] });
     expect((await getOrder(db(), order.orderId))?.status).toBe("FULFILLED");
   });
 

@@ -126,21 +126,31 @@ export interface StepContext {
   orderId: string;
   correlationId: string;
   executionArn?: string;
+  /** The order's lines when the caller has them (the saga's claim does): no re-read. */
+  lines?: Reservation["lines"] | undefined;
   now?: () => Date;
 }
 
-/** Reserve every line of the order at once; idempotent on the order. */
+/**
+ * Reserve every line of the order at once; idempotent on the order. The
+ * transaction's guard on the order (PROCESSING, no reservation yet) is what
+ * decides, so lines handed in by the saga need no read of the order first.
+ */
 export async function reserveInventory(db: InventoryDb, step: StepContext): Promise<Reservation> {
-  const order = await requireOrder(db, step.orderId);
-  if (order.reservation) return order.reservation;
-  if (order.status !== "PROCESSING") {
-    throw new InvalidOrderState(`cannot reserve stock for an order in ${order.status}`);
+  let lines = step.lines;
+  if (!lines) {
+    const order = await requireOrder(db, step.orderId);
+    if (order.reservation) return order.reservation;
+    if (order.status !== "PROCESSING") {
+      throw new InvalidOrderState(`cannot reserve stock for an order in ${order.status}`);
+    }
+    lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
   }
   const at = (step.now?.() ?? new Date()).toISOString();
   const reservation: Reservation = {
     reservationId: reservationIdFor(step.orderId),
     state: "HELD",
-    lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    lines,
     at,
   };
   const entry = journalEntry({
@@ -191,7 +201,8 @@ export async function reserveInventory(db: InventoryDb, step: StepContext): Prom
     }
     const orderFailed = reasons[reservation.lines.length]?.Code === "ConditionalCheckFailed";
     if (orderFailed) {
-      // Another attempt of this step won the race: its reservation stands.
+      // Another attempt of this step won the race (its reservation stands), or
+      // the order left PROCESSING.
       const current = await getOrder(db, step.orderId);
       if (current?.reservation) return current.reservation;
       throw new InvalidOrderState(`cannot reserve stock for an order in ${current?.status}`);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { journalEntry } from "../journal";
 import { getOrder, type OrdersDb, transitionOrder } from "../order/repository";
-import type { OrderRecord } from "../order/schema";
+import { type OrderRecord, Reservation } from "../order/schema";
 import { InvalidOrderState, OrderNotFound } from "./errors";
 
 // The saga's own steps on the order (claim, complete, cancel). Each is a
@@ -13,6 +13,11 @@ export const StepInput = z.object({
   orderId: z.string().min(1),
   correlationId: z.string().min(1),
   executionArn: z.string().min(1),
+  /**
+   * The order's lines, as the claim read them (its write returns the item):
+   * the reservation needs nothing else from the order, so it need not re-read it.
+   */
+  lines: Reservation.shape.lines.min(1).optional(),
   /** Compensations get the caught error: { Error, Cause }. */
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).partial().optional(),
 });
@@ -20,16 +25,21 @@ export type StepInput = z.infer<typeof StepInput>;
 
 const nowIso = (now?: () => Date) => (now?.() ?? new Date()).toISOString();
 
+/** What the claim hands the rest of the saga: empty lines when not claimed. */
+export interface Claim {
+  claimed: boolean;
+  lines: Reservation["lines"];
+}
+
+const reservable = (order: OrderRecord): Reservation["lines"] =>
+  order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+
 /**
  * Bind the order to this execution. A replayed or duplicated OrderPlaced
  * starts a second execution (EventBridge cannot name it); that one gets
  * `claimed: false` and ends without effects.
  */
-export async function claimOrder(
-  db: OrdersDb,
-  input: StepInput,
-  now?: () => Date,
-): Promise<{ claimed: boolean }> {
+export async function claimOrder(db: OrdersDb, input: StepInput, now?: () => Date): Promise<Claim> {
   const at = nowIso(now);
   const result = await transitionOrder(db, {
     orderId: input.orderId,
@@ -55,11 +65,13 @@ export async function claimOrder(
       }),
     ],
   });
-  if (result.changed) return { claimed: true };
+  if (result.changed) return { claimed: true, lines: reservable(result.order) };
   const current = result.current ?? (await getOrder(db, input.orderId));
   if (!current) throw new OrderNotFound(`order ${input.orderId} does not exist`);
   // Our own earlier attempt already claimed it (a retried step).
-  return { claimed: current.executionArn === input.executionArn };
+  return current.executionArn === input.executionArn
+    ? { claimed: true, lines: reservable(current) }
+    : { claimed: false, lines: [] };
 }
 
 /** Mark FULFILLED and ship the reservation: the order's stock leaves for good. */

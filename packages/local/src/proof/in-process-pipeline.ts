@@ -79,10 +79,10 @@ export async function inProcessPipeline(doc: DynamoDBDocumentClient, names: Proo
   /** Claim, reserve, authorise; then capture + complete, or wait for approval, or compensate. */
   async function runSaga(orderId: string, executionArn = `arn:exec:${randomUUID()}`) {
     const step = { orderId, correlationId: "proof", executionArn };
-    const { claimed } = await claimOrder(db, step);
+    const { claimed, lines } = await claimOrder(db, step);
     if (!claimed) return "duplicate" as const;
     try {
-      await reserveInventory(db, step);
+      await reserveInventory(db, { ...step, lines });
       await authorizeOrderPayment(payments, step);
       const order = await import("@orders/core/order").then((m) => m.requireOrder(db, orderId));
       if (order.flagged) {
