@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { ApprovalRequest, recordPendingApproval } from "@orders/core/approval";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { beforeDeadline } from "./lib/batch";
 import { documents } from "./lib/clients";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
@@ -34,7 +35,7 @@ async function recordHandler(record: SQSRecord) {
 export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   return instrumented(() =>
-    processPartialResponse(event, recordHandler, processor, {
+    processPartialResponse(event, beforeDeadline(context, recordHandler), processor, {
       ...(context ? { context } : {}),
       throwOnFullBatchFailure: false,
     }),

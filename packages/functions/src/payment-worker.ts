@@ -4,6 +4,7 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { OrderPlacedEvent } from "@orders/core/events";
 import { authorizeOrderPayment } from "@orders/core/payment";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { beforeDeadline } from "./lib/batch";
 import { documents, dynamodb } from "./lib/clients";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { paymentProvider } from "./lib/payments";
@@ -66,7 +67,7 @@ export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   if (context) config.registerLambdaContext(context);
   return instrumented(() =>
-    processPartialResponse(event, recordHandler, processor, {
+    processPartialResponse(event, beforeDeadline(context, recordHandler), processor, {
       ...(context ? { context } : {}),
       throwOnFullBatchFailure: false,
     }),

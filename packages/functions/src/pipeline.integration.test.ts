@@ -6,6 +6,7 @@ import { getOrder, getOrderDetails } from "@orders/core/order";
 import {
   authorizeOrderPayment,
   createHttpPaymentProvider,
+  getPayment,
   type OrderLedger,
   providerKeys,
   voidPayment,
@@ -14,7 +15,7 @@ import { type DynamoDbLocal, linkEnv, startDynamoDbLocal } from "@orders/core/te
 import { orderPolicy } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveFetch } from "./lib/serve";
-import { httpEvent, sqsEvent } from "./lib/test-events";
+import { httpEvent, lambdaContext, sqsEvent } from "./lib/test-events";
 
 // The pipeline's asynchronous hops against real DynamoDB Local and the real
 // sandbox provider over HTTP: the payment worker, the saga's steps and their
@@ -162,6 +163,28 @@ describe("payment worker", () => {
     const retry = await h.paymentWorker(sqsEvent([await orderPlacedEvent(flaky.orderId)]));
     expect(retry.batchItemFailures).toEqual([]);
     expect((await ledger(flaky.orderId)).authorizations).toHaveLength(1);
+  });
+
+  it("answers before its timeout: a record still running is returned to the queue alone", async () => {
+    const slow = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_slow_4000");
+    const fine = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }]);
+    const batch = sqsEvent([
+      await orderPlacedEvent(slow.orderId),
+      await orderPlacedEvent(fine.orderId),
+    ]);
+    // 2.5 s left: the slow card's 4 s authorisation cannot finish in time.
+    const context = lambdaContext("PaymentWorker", 2_500);
+    const result = await h.paymentWorker(batch, context);
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[0]!.messageId }]);
+    expect((await getPayment(db(), fine.orderId))?.status).toBe("AUTHORIZED");
+    // The unfinished record's authorisation completes in the background; its
+    // redelivery then finds it recorded and authorises nothing more.
+    for (let i = 0; i < 50 && !(await getPayment(db(), slow.orderId)); i++)
+      await new Promise((r) => setTimeout(r, 200));
+    const redelivered = await h.paymentWorker(sqsEvent([await orderPlacedEvent(slow.orderId)]));
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect((await ledger(slow.orderId)).authorizations).toHaveLength(1);
   });
 
   it("voids a late authorisation when the saga compensated meanwhile", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SQSEvent } from "aws-lambda";
+import type { Context, SQSEvent } from "aws-lambda";
 import type { HttpEvent } from "./http";
 
 // Event builders for handler tests, shaped like API Gateway HTTP API payload
@@ -83,5 +83,24 @@ export function sqsEvent(
       eventSourceARN: queueArn,
       awsRegion: "us-east-1",
     })),
+  };
+}
+
+/** A Lambda context whose deadline is `remainingMs` from now. */
+export function lambdaContext(functionName: string, remainingMs: number): Context {
+  const deadline = Date.now() + remainingMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: "256",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "test",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
   };
 }
