@@ -173,9 +173,7 @@ describe("payment worker", () => {
       await orderPlacedEvent(fine.orderId),
     ]);
     // 2.5 s left: the slow card's 4 s authorisation cannot finish in time.
-    const context = lambdaContext("PaymentWorker", 2_500);
-    const result = await h.paymentWorker(batch, context);
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    const result = await h.paymentWorker(batch, lambdaContext("PaymentWorker", 2_500));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[0]!.messageId }]);
     expect((await getPayment(db(), fine.orderId))?.status).toBe("AUTHORIZED");
     // The unfinished record's authorisation completes in the background; its
