@@ -98,28 +98,59 @@ export function openLogStore(dataDir: string): LogStore {
     "SELECT * FROM logs WHERE function_name = ? ORDER BY id DESC LIMIT ?",
   );
   let open = true;
+  // Lines arriving in one turn of the event loop are written in one
+  // transaction: a busy pipeline logs hundreds of lines a second, and one
+  // commit each was a WAL write each. Every read writes what is pending first.
+  let pending: Parameters<LogStore["append"]>[0][] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (!open || pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    db.exec("BEGIN");
+    try {
+      for (const line of lines) {
+        const parsed = parseStructured(line.message);
+        insert.run(
+          line.time,
+          line.functionName,
+          line.requestId,
+          line.correlationId ?? parsed.correlationId,
+          parsed.level,
+          line.stream,
+          line.message,
+        );
+      }
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  };
+  const read = <T>(query: () => T): T => {
+    flush();
+    return query();
+  };
   return {
     append(line) {
       if (!open) return;
-      const parsed = parseStructured(line.message);
-      insert.run(
-        line.time,
-        line.functionName,
-        line.requestId,
-        line.correlationId ?? parsed.correlationId,
-        parsed.level,
-        line.stream,
-        line.message,
-      );
+      pending.push(line);
+      scheduled ??= setImmediate(flush);
     },
-    logsByCorrelationId: (id, limit = 1000) => (byCorrelation.all(id, limit) as Row[]).map(toLine),
-    logsByRequestId: (id) => (byRequest.all(id) as Row[]).map(toLine),
+    logsByCorrelationId: (id, limit = 1000) =>
+      read(() => (byCorrelation.all(id, limit) as Row[]).map(toLine)),
+    logsByRequestId: (id) => read(() => (byRequest.all(id) as Row[]).map(toLine)),
     recent: ({ functionName, limit = 100 } = {}) =>
-      ((functionName ? recentFn.all(functionName, limit) : recentAll.all(limit)) as Row[])
-        .map(toLine)
-        .reverse(),
+      read(() =>
+        ((functionName ? recentFn.all(functionName, limit) : recentAll.all(limit)) as Row[])
+          .map(toLine)
+          .reverse(),
+      ),
     close() {
       if (!open) return;
+      flush();
       open = false;
       db.close();
     },
