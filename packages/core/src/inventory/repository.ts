@@ -10,7 +10,7 @@ import { appendJournalExpression, journalEntry, journalNames, journalValues } fr
 import { orderKey } from "../order/keys";
 import type { PricedSku } from "../order/pricing";
 import { getOrder, requireOrder } from "../order/repository";
-import type { Reservation } from "../order/schema";
+import type { OrderRecord, Reservation } from "../order/schema";
 import { InvalidOrderState, OutOfStock, TransientError } from "../saga/errors";
 import { catalog as seedCatalogItems } from "./catalog";
 import { type CatalogEntry, type CatalogItem, StockRecord, stockKey } from "./schema";
@@ -122,6 +122,10 @@ export async function seedCatalog(
 
 export const reservationIdFor = (orderId: string) => `res_${orderId.replace(/^ord_/, "")}`;
 
+/** What a reservation holds of an order: each line's SKU and quantity. */
+export const reservationLines = (order: Pick<OrderRecord, "lines">): Reservation["lines"] =>
+  order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+
 export interface StepContext {
   orderId: string;
   correlationId: string;
@@ -144,7 +148,7 @@ export async function reserveInventory(db: InventoryDb, step: StepContext): Prom
     if (order.status !== "PROCESSING") {
       throw new InvalidOrderState(`cannot reserve stock for an order in ${order.status}`);
     }
-    lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    lines = reservationLines(order);
   }
   const at = (step.now?.() ?? new Date()).toISOString();
   const reservation: Reservation = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { reservationLines } from "../inventory/repository";
 import { journalEntry } from "../journal";
 import { getOrder, type OrdersDb, transitionOrder } from "../order/repository";
 import { type OrderRecord, Reservation } from "../order/schema";
@@ -31,9 +32,6 @@ export interface Claim {
   lines: Reservation["lines"];
 }
 
-const reservable = (order: OrderRecord): Reservation["lines"] =>
-  order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
-
 /**
  * Bind the order to this execution. A replayed or duplicated OrderPlaced
  * starts a second execution (EventBridge cannot name it); that one gets
@@ -65,12 +63,12 @@ export async function claimOrder(db: OrdersDb, input: StepInput, now?: () => Dat
       }),
     ],
   });
-  if (result.changed) return { claimed: true, lines: reservable(result.order) };
+  if (result.changed) return { claimed: true, lines: reservationLines(result.order) };
   const current = result.current ?? (await getOrder(db, input.orderId));
   if (!current) throw new OrderNotFound(`order ${input.orderId} does not exist`);
   // Our own earlier attempt already claimed it (a retried step).
   return current.executionArn === input.executionArn
-    ? { claimed: true, lines: reservable(current) }
+    ? { claimed: true, lines: reservationLines(current) }
     : { claimed: false, lines: [] };
 }
 

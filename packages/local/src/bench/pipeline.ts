@@ -352,11 +352,7 @@ async function twinTable(ddb: DynamoDBClient, source: string, name: string) {
  * timeline, read once every order has settled.
  */
 async function waitFulfilled(cloud: LocalCloud, token: string, ids: string[], timeoutMs: number) {
-  const ddb = new DynamoDBClient({
-    endpoint: cloud.urls.aws,
-    region: REGION,
-    credentials: fakeCredentials,
-  });
+  const ddb = bareClient(cloud);
   const open = new Set(ids);
   const deadline = Date.now() + timeoutMs;
   try {
