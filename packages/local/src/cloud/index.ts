@@ -243,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => logs.close());
     const runner = createLambdaRunner({
       logs,
+      buildDir: join(dataDir, "lambda-bundles"),
       echo: options.echoLogs ?? false,
       inspect: options.inspect ?? false,
       watch:

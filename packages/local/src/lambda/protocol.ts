@@ -1,11 +1,17 @@
 // Messages between the runner and a worker (one Lambda execution environment).
 
 export interface WorkerData {
+  /** The handler's source file (the environment loads its bundle, see LoadRequest). */
   file: string;
   exportName: string;
   functionName: string;
   functionArn: string;
   memoryMb: number;
+}
+
+/** The runner's first message: the handler's bundle, once built. */
+export interface LoadRequest {
+  file: string;
 }
 
 export interface InvokeRequest {

@@ -18,6 +18,7 @@ beforeAll(() => {
   reloadDir = join(dir, "src");
   mkdirSync(reloadDir);
   writeFileSync(join(reloadDir, "version.ts"), `export const handler = async () => "v1";\n`);
+  writeFileSync(join(reloadDir, "broken.ts"), `export const handler = async () => {\n`);
   logs = openLogStore(dir);
   runner = createLambdaRunner({
     logs,
@@ -37,6 +38,12 @@ beforeAll(() => {
       { name: "Fail", handler: fixture("fail"), timeoutSeconds: 1, memoryMb: 64 },
       { name: "Slow", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 2 },
       { name: "Burst", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 3 },
+      {
+        name: "Broken",
+        handler: join(reloadDir, "broken.handler"),
+        timeoutSeconds: 5,
+        memoryMb: 128,
+      },
       {
         name: "Version",
         handler: join(reloadDir, "version.handler"),
@@ -96,7 +103,25 @@ describe("Lambda runner", () => {
       errorType: "OrderRejected",
       errorMessage: "order o-1 is not acceptable",
     });
-    expect((out.payload as { trace: string[] }).trace[0]).toContain("OrderRejected");
+    const trace = (out.payload as { trace: string[] }).trace;
+    expect(trace[0]).toContain("OrderRejected");
+    // The environment runs a bundle; its source map puts the frame back in the source.
+    expect(trace[1]).toMatch(/fixtures\/fail\.ts:\d+:\d+\)$/);
+  });
+
+  it("reports code that does not build as an init error naming the place, and serves once fixed", async () => {
+    const out = await runner.invoke("Broken", {});
+    expect(out.functionError).toBe("Unhandled");
+    expect(out.error?.errorType).toBe("Runtime.ImportModuleError");
+    expect(out.error?.errorMessage).toBe(
+      `${join(reloadDir, "broken.ts")}:2:0: Unexpected end of file`,
+    );
+    writeFileSync(join(reloadDir, "broken.ts"), `export const handler = async () => "fixed";\n`);
+    await waitFor(
+      "handler rebuilt",
+      async () => (await runner.invoke("Broken", {})).payload === "fixed",
+      { timeoutMs: 10_000 },
+    );
   });
 
   it("kills an invocation at its timeout with Sandbox.Timedout, and the function still serves", async () => {

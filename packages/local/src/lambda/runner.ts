@@ -3,11 +3,19 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ACCOUNT_ID, REGION, repoRoot } from "../config";
+import { buildError, createBundler } from "./bundle";
 import type { LogStore } from "./log-store";
-import type { FunctionErrorShape, InvokeRequest, WorkerData, WorkerReply } from "./protocol";
+import type {
+  FunctionErrorShape,
+  InvokeRequest,
+  LoadRequest,
+  WorkerData,
+  WorkerReply,
+} from "./protocol";
 
 // The Lambda runner: the offline counterpart of `sst dev`'s live Lambda. Each
-// function runs from source in worker threads ("execution environments"):
+// function runs bundled from source, as SST deploys it (bundle.ts), in worker
+// threads ("execution environments"):
 // one invocation at a time per environment, warm environments reused, at most
 // `concurrency` of them per function, the function's own env (links, endpoint,
 // Powertools settings), its timeout (the worker is killed: Sandbox.Timedout)
@@ -61,8 +69,8 @@ export interface LambdaRunner {
   idle(): Promise<void>;
   /**
    * Start one environment per function (all when no names) and load its code,
-   * like provisioned concurrency: a cold start here costs 1–5 s of transpiling
-   * and module loading, which would otherwise land on the first request.
+   * like provisioned concurrency: a cold start here costs bundling (once per
+   * function) and module loading, which would otherwise land on the first request.
    */
   warm(names?: string[]): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +84,8 @@ export interface LambdaRunnerOptions {
   accountId?: string;
   /** Folders whose changes recycle the environments (hot reload). */
   watch?: string[];
+  /** Where the handlers' bundles go (emptied at start); a temporary folder when not set. */
+  buildDir?: string;
   /** Also print handler output to this process's stdout, prefixed by the function name. */
   echo?: boolean;
   /** Debugging: no timeouts, so a breakpoint does not kill the invocation. */
@@ -84,7 +94,6 @@ export interface LambdaRunnerOptions {
   asyncRetryDelayMs?: (attempt: number) => number;
 }
 
-const WORKER = resolve(import.meta.dirname, "worker.ts");
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
 
 /** `packages/functions/src/ingress.handler` → file and export name. */
@@ -147,6 +156,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   }
   let generation = 0;
   let closed = false;
+  const bundler = createBundler(options.buildDir);
   const pendingAsync = new Set<Promise<void>>();
   const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 
@@ -205,9 +215,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       functionArn: functionArn(def.name),
       memoryMb: def.memoryMb,
     };
-    const worker = new Worker(WORKER, {
+    const worker = new Worker(bundler.runtime, {
       workerData: data,
-      execArgv: ["--import", "tsx"],
       env: {
         ...baseEnv(),
         AWS_REGION: region,
@@ -248,6 +257,10 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       markReady(error);
       env.settle?.({ error, kill: true });
     };
+    bundler.bundle(state.file, env.generation).then(
+      (file) => worker.postMessage({ file } satisfies LoadRequest),
+      (error) => markReady(buildError(error)),
+    );
     worker.on("message", (message: WorkerReply) => {
       switch (message.type) {
         case "ready":
@@ -496,6 +509,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       const all = [...states.values()].flatMap((s) => [...s.envs]);
       for (const state of states.values()) for (const wake of state.waiting.splice(0)) wake();
       await Promise.allSettled(all.map((e) => e.worker.terminate()));
+      bundler.close();
     },
     logs: options.logs,
   };

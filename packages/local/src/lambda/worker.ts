@@ -1,13 +1,16 @@
-// One Lambda execution environment: a worker thread running one handler module
-// from source (tsx), one invocation at a time, like a Lambda sandbox. Its
+// One Lambda execution environment: a worker thread running one handler's
+// bundle (bundle.ts), one invocation at a time, like a Lambda sandbox. Its
 // process.env is its own (the runner passes the function's env), so links and
-// settings never leak between functions.
+// settings never leak between functions. The runner sends the bundle's path
+// once it is built: the thread starts meanwhile.
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
-import type { InvokeRequest, WorkerData, WorkerReply } from "./protocol";
+import type { InvokeRequest, LoadRequest, WorkerData, WorkerReply } from "./protocol";
 
 const data = workerData as WorkerData;
 const port = parentPort!;
+// Stack traces name the TypeScript sources, through the bundle's source map.
+process.setSourceMapsEnabled(true);
 let currentRequestId = "init";
 
 // Everything written to stdout/stderr belongs to the invocation running now.
@@ -43,7 +46,8 @@ type Handler = (event: unknown, context: unknown, callback?: unknown) => unknown
 
 let handler: Handler;
 try {
-  const mod = (await import(pathToFileURL(data.file).href)) as Record<string, unknown>;
+  const { file } = await new Promise<LoadRequest>((r) => port.once("message", r));
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const exported =
     mod[data.exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[data.exportName];
   if (typeof exported !== "function") {
