@@ -22,6 +22,9 @@ export type AuthorizerResult =
 
 const RSA_ALGORITHMS = ["RS256", "RS384", "RS512"];
 
+/** Tokens remembered as verified (a client sends the same one until it expires). */
+const VERIFIED_TOKENS = 1024;
+
 const unauthorized = (reason: string): AuthorizerResult => ({
   ok: false,
   status: 401,
@@ -32,6 +35,33 @@ const unauthorized = (reason: string): AuthorizerResult => ({
 export function createJwtAuthorizer(config: JwtAuthorizerConfig) {
   const keys = createLocalJWKSet(config.jwks);
 
+  // Checking an RSA signature is most of the gateway's work per request, and
+  // its outcome for a given token text (header, payload and signature) never
+  // changes. A token that verified is remembered by that exact text, so any
+  // other bytes are verified afresh; what does change, the token's validity
+  // in time, is checked on every request.
+  const verified = new Map<string, JWTPayload>();
+  async function verify(token: string): Promise<JWTPayload> {
+    const known = verified.get(token);
+    if (known) {
+      const now = Math.floor(config.now() / 1000);
+      if (typeof known.exp === "number" && known.exp <= now) {
+        verified.delete(token);
+        throw new errors.JWTExpired("expired", known);
+      }
+      if (typeof known.nbf === "number" && known.nbf > now)
+        throw new errors.JWTClaimValidationFailed("not valid yet", known, "nbf");
+      return known;
+    }
+    const { payload } = await jwtVerify(token, keys, {
+      algorithms: RSA_ALGORITHMS,
+      currentDate: new Date(config.now()),
+    });
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, payload);
+    return payload;
+  }
+
   return async function authorize(
     authorization: string | undefined,
     routeScopes: readonly string[],
@@ -41,10 +71,7 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig) {
 
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
-        algorithms: RSA_ALGORITHMS,
-        currentDate: new Date(config.now()),
-      }));
+      payload = await verify(token);
     } catch (error) {
       return unauthorized(describe(error));
     }

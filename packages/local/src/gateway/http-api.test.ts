@@ -188,6 +188,30 @@ describe("JWT authorizer", () => {
     expect(calls).toHaveLength(0);
   });
 
+  it("remembers a verified token by its exact text, and still lets it expire", async () => {
+    const app = gateway();
+    const token = await provider.sign(access({ exp: S0 + 60, nbf: S0 }));
+    expect((await app.request("/api/catalog", bearer(token))).status).toBe(200);
+    expect((await app.request("/api/catalog", bearer(token))).status).toBe(200);
+    // Other bytes with the same header and signature are verified afresh.
+    const [h, , sig] = token.split(".");
+    const forged = Buffer.from(JSON.stringify(access({ sub: "someone-else" }))).toString(
+      "base64url",
+    );
+    const tampered = await app.request("/api/catalog", bearer(`${h}.${forged}.${sig}`));
+    expect(tampered.headers.get("www-authenticate")).toMatch(/signature/);
+    // The clock goes on: expiry (and nbf) are checked on every request.
+    clock = T0 - 1000;
+    expect(
+      (await app.request("/api/catalog", bearer(token))).headers.get("www-authenticate"),
+    ).toMatch(/not valid yet/);
+    clock = T0 + 60_000;
+    const expired = await app.request("/api/catalog", bearer(token));
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get("www-authenticate")).toMatch(/expired/);
+    expect(calls).toHaveLength(2);
+  });
+
   it("answers 403 when the token lacks every scope the route requires", async () => {
     const token = await provider.sign(access({ scope: "openid orders/read" }));
     const res = await gateway().request("/api/orders", { method: "POST", ...bearer(token) });
