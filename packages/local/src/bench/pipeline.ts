@@ -14,6 +14,7 @@ import {
 import { stockKey } from "@orders/core/inventory";
 import { type LocalCloud, startLocalCloud } from "../cloud";
 import { fakeCredentials, REGION } from "../config";
+import { type CpuSpent, cpuMeter } from "./cpu";
 
 // The pipeline on the local cloud, as ratios against the engine limit measured
 // in the same run (never timed assertions):
@@ -37,6 +38,10 @@ import { fakeCredentials, REGION } from "../config";
 //     timelines), so one straggler (a batch redelivered after its visibility
 //     timeout) cannot turn the throughput figure into a latency figure. The
 //     time to the last FULFILLED is reported beside it.
+// Where /proc exists, each of those measurements also records the CPU that
+// the machine, and DynamoDB Local's JVM within it, spent per unit of work (a
+// request, an order, a raw put). On a machine the run saturates, a rate is
+// the inverse of that cost, so the costs say what a ratio is made of.
 
 /** The sandbox payment provider's own table: not the pipeline's writes. */
 const PROVIDER_LEDGER = "PaymentLedgerTable";
@@ -60,6 +65,14 @@ export interface PipelineBench {
   endToEndLastSeconds: number;
   medianSubmitToFulfilledMs: number;
   unfinished: number;
+  /** CPU per unit of work (Linux only): per ingress request, per its direct calls, per order, per raw put. */
+  cpu?: Record<"ingressRequest" | "ingressCalls" | "order" | "rawPut", CpuCost>;
+}
+
+/** CPU for one unit of work, in ms: the whole machine's, and DynamoDB Local's share of it. */
+export interface CpuCost {
+  machineMs: number;
+  dynamodbMs: number;
 }
 
 const WRITE_BUDGET = 15;
@@ -91,12 +104,40 @@ async function closedLoop(total: number, concurrency: number, call: (i: number) 
   return { latencies, seconds, perSecond: total / seconds };
 }
 
+/** `closedLoop`, with the CPU spent meanwhile by the machine and by the process `pid`. */
+async function meteredLoop(
+  pid: number,
+  total: number,
+  concurrency: number,
+  call: (i: number) => Promise<void>,
+) {
+  const spent = cpuMeter(pid);
+  const loop = await closedLoop(total, concurrency, call);
+  return { ...loop, cpu: spent() };
+}
+
 /** Several rounds of one closed loop as one measurement: all calls over all their time. */
-function combine(rounds: { latencies: number[]; seconds: number }[]) {
+function combine(rounds: { latencies: number[]; seconds: number; cpu?: CpuSpent }[]) {
   const latencies = rounds.flatMap((r) => r.latencies);
   const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
-  return { latencies, perSecond: latencies.length / seconds };
+  const metered = rounds.every((r) => r.cpu);
+  return {
+    latencies,
+    perSecond: latencies.length / seconds,
+    cost: metered
+      ? costOf(
+          {
+            machineMs: rounds.reduce((sum, r) => sum + r.cpu!.machineMs, 0),
+            processMs: rounds.reduce((sum, r) => sum + r.cpu!.processMs, 0),
+          },
+          latencies.length,
+        )
+      : undefined,
+  };
 }
+
+const costOf = (spent: CpuSpent | undefined, units: number): CpuCost | undefined =>
+  spent && { machineMs: spent.machineMs / units, dynamodbMs: spent.processMs / units };
 
 async function customerToken(cloud: LocalCloud, sub: string) {
   const response = await fetch(`${cloud.urls.web}/auth/dev/token`, {
@@ -198,11 +239,14 @@ export async function benchPipeline(
     const ingressRounds: Awaited<ReturnType<typeof closedLoop>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const base = round * perRound;
+      const pid = ingressCloud.dynamodbPid;
       const measureRaw = async () =>
-        rawRounds.push(await closedLoop(perRound, concurrency, (i) => ingressCalls(base + i)));
+        rawRounds.push(
+          await meteredLoop(pid, perRound, concurrency, (i) => ingressCalls(base + i)),
+        );
       const measureIngress = async () =>
         ingressRounds.push(
-          await closedLoop(perRound, concurrency, (i) =>
+          await meteredLoop(pid, perRound, concurrency, (i) =>
             submit(`ingress-${run}-${base + i}`).then(() => {}),
           ),
         );
@@ -257,8 +301,9 @@ export async function benchPipeline(
       warmIds.push(await submit(`e2e-warm-${run}-${i}`));
     });
     await waitFulfilled(cloud, token, warmIds, 180_000);
-    const rawBefore = await closedLoop(RAW_PUTS / 2, concurrency, put);
+    const rawBefore = await meteredLoop(cloud.dynamodbPid, RAW_PUTS / 2, concurrency, put);
     const before = cloud.dynamodbWrites();
+    const spent = cpuMeter(cloud.dynamodbPid);
     const started = Date.now();
     const ids: string[] = [];
     await closedLoop(orders, concurrency, async (i) => {
@@ -274,7 +319,10 @@ export async function benchPipeline(
     // let the trailing notifications and status events land before counting writes
     await new Promise((r) => setTimeout(r, 3_000));
     const after = cloud.dynamodbWrites();
-    const rawAfter = await closedLoop(RAW_PUTS / 2, concurrency, (i) => put(1_000_000 + i));
+    const orderCost = costOf(spent(), orders);
+    const rawAfter = await meteredLoop(cloud.dynamodbPid, RAW_PUTS / 2, concurrency, (i) =>
+      put(1_000_000 + i),
+    );
     const raw = combine([rawBefore, rawAfter]);
     const writesByTable = Object.fromEntries(
       Object.entries(after)
@@ -307,6 +355,16 @@ export async function benchPipeline(
       endToEndLastSeconds: lastSeconds,
       medianSubmitToFulfilledMs: median(outcome.submitToFulfilledMs),
       unfinished: ids.length - outcome.fulfilled - outcome.cancelled,
+      ...(ingress.cost && rawIngress.cost && orderCost && raw.cost
+        ? {
+            cpu: {
+              ingressRequest: ingress.cost,
+              ingressCalls: rawIngress.cost,
+              order: orderCost,
+              rawPut: raw.cost,
+            },
+          }
+        : {}),
     };
   } finally {
     ddb.destroy();
@@ -421,5 +479,16 @@ export function formatPipelineBench(b: PipelineBench): string[] {
       .join(", ")})`,
     `end to end         ${f(b.endToEndPerSecond, 2)} orders/s to FULFILLED at saturation (first 90 % of ${b.endToEndOrders} orders, ${b.unfinished} unfinished; last FULFILLED after ${f(b.endToEndLastSeconds)} s) vs raw writes ÷ ${WRITE_BUDGET} = ${f(b.rawPutsPerSecond / WRITE_BUDGET, 2)}/s: ${f(b.endToEndVsCeiling, 2)} (target ≥ 0.60)`,
     `submit → FULFILLED median ${f(b.medianSubmitToFulfilledMs, 0)} ms`,
+    ...(b.cpu
+      ? [
+          `CPU per request    ${cost(b.cpu.ingressRequest)} vs its DynamoDB calls direct ${cost(b.cpu.ingressCalls)}: ×${f(b.cpu.ingressRequest.machineMs / b.cpu.ingressCalls.machineMs, 2)} (the 0.70 target needs ≤ ×${f(1 / 0.7, 2)})`,
+          `CPU per order      ${cost(b.cpu.order)} vs ${WRITE_BUDGET} raw puts ${cost(b.cpu.rawPut, WRITE_BUDGET)}: ×${f(b.cpu.order.machineMs / (WRITE_BUDGET * b.cpu.rawPut.machineMs), 2)} (the 0.60 target needs ≤ ×${f(1 / 0.6, 2)})`,
+        ]
+      : []),
   ];
+}
+
+/** "12.3 ms (DynamoDB Local 4.5 ms)", for `times` units of work. */
+export function cost(c: CpuCost, times = 1) {
+  return `${(c.machineMs * times).toFixed(1)} ms (DynamoDB Local ${(c.dynamodbMs * times).toFixed(1)} ms)`;
 }

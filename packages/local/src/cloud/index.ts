@@ -79,6 +79,8 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   urls: { web: string; aws: string; paymentProvider: string };
   dataDir: string;
+  /** DynamoDB Local's JVM (benchmarks: the engine's own CPU). */
+  dynamodbPid: number;
   runner: LambdaRunner;
   /** Items written to DynamoDB through the AWS endpoint so far, by table. */
   dynamodbWrites(): Record<string, number>;
@@ -469,6 +471,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     return {
       urls: { web: web.url, aws: awsUrl, paymentProvider: payment.url },
       dataDir,
+      dynamodbPid: dynamodb.pid,
       runner,
       dynamodbWrites: () => endpoint.dynamodbWrites(),
       health,

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+
+// CPU time spent, from Linux's /proc: the whole machine's busy time (every
+// core, every process) and one process's own. A benchmark divides them by the
+// work done in the same window to say what each unit of work cost the machine,
+// and how much of that was one engine's. Elsewhere than Linux: undefined.
+
+export interface CpuSpent {
+  /** Busy CPU time of the whole machine, all cores, in ms. */
+  machineMs: number;
+  /** CPU time of the process, in ms. */
+  processMs: number;
+}
+
+/** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms. */
+const TICK_MS = 10;
+
+function sample(pid: number): CpuSpent | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const n = ticks.map(Number);
+    const busy = n.reduce((a, b) => a + b, 0) - (n[3] ?? 0) - (n[4] ?? 0);
+    // /proc/<pid>/stat: fields after the parenthesised name; utime and stime are the 14th and 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const own = Number(fields[11]) + Number(fields[12]);
+    return { machineMs: busy * TICK_MS, processMs: own * TICK_MS };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts counting; the returned function gives the CPU spent since. */
+export function cpuMeter(pid: number): () => CpuSpent | undefined {
+  const start = sample(pid);
+  return () => {
+    const end = sample(pid);
+    if (!start || !end) return undefined;
+    return {
+      machineMs: end.machineMs - start.machineMs,
+      processMs: end.processMs - start.processMs,
+    };
+  };
+}
