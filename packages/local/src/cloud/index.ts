@@ -20,8 +20,14 @@ import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
 import { startSqsSns } from "../engines/sqs-sns";
 import { createAwsDeliverer, createEventBridge } from "../eventbridge";
+import { createBundler } from "../lambda/bundle";
 import { openLogStore } from "../lambda/log-store";
-import { createLambdaRunner, type FunctionDefinition, type LambdaRunner } from "../lambda/runner";
+import {
+  createLambdaRunner,
+  type FunctionDefinition,
+  type LambdaRunner,
+  resolveHandler,
+} from "../lambda/runner";
 import { openCheckpoints } from "../mappings/checkpoints";
 import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
 import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
@@ -167,6 +173,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     web: { ready: false },
   };
 
+  // The handlers are bundled while the engines start: otherwise the first
+  // environments would wait for the build behind the JVM's start.
+  const bundler = createBundler(
+    [
+      ...Object.values(functions).map((spec) => spec.handler),
+      ...(options.extraFunctions ?? []).map((def) => def.handler),
+    ].map((handler) => resolveHandler(handler).file),
+    join(dataDir, "lambda-bundles"),
+  );
+  bundler.prebuild();
+  stops.push(() => bundler.close());
+
   // Chaos mode: off unless LOCAL_CHAOS / LOCAL_CHAOS_FILE is set (packages/local/src/chaos).
   const chaos = chaosFromEnv();
   if (chaos) log(`chaos mode: ${JSON.stringify(chaos.config)}`);
@@ -245,7 +263,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => logs.close());
     const runner = createLambdaRunner({
       logs,
-      buildDir: join(dataDir, "lambda-bundles"),
+      bundler,
       echo: options.echoLogs ?? false,
       inspect: options.inspect ?? false,
       watch:

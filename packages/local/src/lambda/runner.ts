@@ -3,7 +3,7 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ACCOUNT_ID, REGION, repoRoot } from "../config";
-import { buildError, createBundler } from "./bundle";
+import { type Bundler, buildError, createBundler } from "./bundle";
 import type { LogStore } from "./log-store";
 import type {
   FunctionErrorShape,
@@ -84,8 +84,11 @@ export interface LambdaRunnerOptions {
   accountId?: string;
   /** Folders whose changes recycle the environments (hot reload). */
   watch?: string[];
-  /** Where the handlers' bundles go (emptied at start); a temporary folder when not set. */
-  buildDir?: string;
+  /**
+   * The handlers' bundler, made (and maybe already building) by the caller;
+   * the runner closes it. By default its own, in a temporary folder.
+   */
+  bundler?: Bundler;
   /** Also print handler output to this process's stdout, prefixed by the function name. */
   echo?: boolean;
   /** Debugging: no timeouts, so a breakpoint does not kill the invocation. */
@@ -156,7 +159,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   }
   let generation = 0;
   let closed = false;
-  const bundler = createBundler(options.buildDir);
+  const bundler = options.bundler ?? createBundler([...states.values()].map((s) => s.file));
   const pendingAsync = new Set<Promise<void>>();
   const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 
