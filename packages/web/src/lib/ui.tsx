@@ -74,6 +74,8 @@ const tone: Record<string, string> = {
   RUNNING: "info",
   AWAITING_APPROVAL: "warn",
   PENDING: "warn",
+  HELD: "info",
+  RELEASED: "muted",
   APPROVED: "ok",
   FULFILLED: "ok",
   SUCCEEDED: "ok",

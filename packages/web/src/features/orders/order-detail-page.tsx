@@ -125,9 +125,16 @@ function OrderView({ detail }: { detail: OrderDetail }) {
           <dl className="kv">
             <dt>Reservation</dt>
             <dd>
-              {order.reservation
-                ? `${String(order.reservation.state)} · ${String(order.reservation.reservationId)}`
-                : "none"}
+              {order.reservation ? (
+                <>
+                  <StatusBadge status={String(order.reservation.state)} />{" "}
+                  <code className="small truncate" title={String(order.reservation.reservationId)}>
+                    {String(order.reservation.reservationId)}
+                  </code>
+                </>
+              ) : (
+                "none"
+              )}
             </dd>
             <dt>Approval</dt>
             <dd>
