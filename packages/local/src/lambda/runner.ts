@@ -69,8 +69,8 @@ export interface LambdaRunner {
   idle(): Promise<void>;
   /**
    * Start one environment per function (all when no names) and load its code,
-   * like provisioned concurrency: a cold start here costs bundling (once per
-   * function) and module loading, which would otherwise land on the first request.
+   * like provisioned concurrency: a cold start here (module loading, and the
+   * first one waits for the bundles) would otherwise land on the first request.
    */
   warm(names?: string[]): Promise<void>;
   close(): Promise<void>;

@@ -75,6 +75,7 @@ const tone: Record<string, string> = {
   AWAITING_APPROVAL: "warn",
   PENDING: "warn",
   HELD: "info",
+  SHIPPED: "ok",
   RELEASED: "muted",
   APPROVED: "ok",
   FULFILLED: "ok",
