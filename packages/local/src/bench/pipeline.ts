@@ -237,9 +237,9 @@ export async function benchPipeline(
     const perRound = Math.ceil(ingressRequests / ROUNDS);
     const rawRounds: Awaited<ReturnType<typeof closedLoop>>[] = [];
     const ingressRounds: Awaited<ReturnType<typeof closedLoop>>[] = [];
+    const pid = ingressCloud.dynamodbPid;
     for (let round = 0; round < ROUNDS; round++) {
       const base = round * perRound;
-      const pid = ingressCloud.dynamodbPid;
       const measureRaw = async () =>
         rawRounds.push(
           await meteredLoop(pid, perRound, concurrency, (i) => ingressCalls(base + i)),
@@ -489,6 +489,6 @@ export function formatPipelineBench(b: PipelineBench): string[] {
 }
 
 /** "12.3 ms (DynamoDB Local 4.5 ms)", for `times` units of work. */
-export function cost(c: CpuCost, times = 1) {
+function cost(c: CpuCost, times = 1) {
   return `${(c.machineMs * times).toFixed(1)} ms (DynamoDB Local ${(c.dynamodbMs * times).toFixed(1)} ms)`;
 }
