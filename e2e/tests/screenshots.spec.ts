@@ -13,7 +13,13 @@ test("every page, at phone and desktop widths, accessible", async ({ browser, re
   const { body } = await placeOrder(request, token, {
     lines: [{ sku: "SKU-KEYBOARD", quantity: 1 }],
   });
+  // A declined card: an execution with a caught error, its cause and stack trace.
+  const { body: declined } = await placeOrder(request, token, {
+    lines: [{ sku: "SKU-KEYBOARD", quantity: 1 }],
+    card: "tok_decline",
+  });
   await waitForStatus(request, token, body.orderId, ["FULFILLED", "CANCELLED"]);
+  await waitForStatus(request, token, declined.orderId, ["CANCELLED"]);
 
   const customer = await pageAs(browser, "customer");
   for (const [name, path, heading] of [
@@ -43,9 +49,14 @@ test("every page, at phone and desktop widths, accessible", async ({ browser, re
     await expectNoSeriousA11yViolations(ops);
     await screenshotAtViewports(ops, name);
   }
-  await ops.goto("/ops/executions");
-  await ops.locator("table a").first().click();
-  await expect(ops.getByText("State by state")).toBeVisible();
-  await expectNoSeriousA11yViolations(ops);
-  await screenshotAtViewports(ops, "execution-detail");
+  for (const [name, orderId] of [
+    ["execution-detail", body.orderId],
+    ["execution-detail-cancelled", declined.orderId],
+  ] as const) {
+    await ops.goto(`/ops/orders/${orderId}`);
+    await ops.getByRole("link", { name: "Execution details" }).click();
+    await expect(ops.getByText("State by state")).toBeVisible();
+    await expectNoSeriousA11yViolations(ops);
+    await screenshotAtViewports(ops, name);
+  }
 });

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
 import { isApiError } from "./api-client";
+import { parseErrorCause } from "./error-cause";
 
 // Small shared building blocks: every page uses the same loading, empty and
 // error states, status badges and confirmation dialog.
@@ -219,5 +220,36 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
         {JSON.stringify(value, null, 2)}
       </pre>
     </section>
+  );
+}
+
+/**
+ * A state machine error and its cause: a Lambda error payload shows as its
+ * message, with the stack trace folded away in a box that scrolls sideways
+ * on its own (its file paths are longer than a phone is wide).
+ */
+export function ErrorCauseLine({
+  error,
+  cause,
+  className,
+}: {
+  error: string;
+  cause?: string | null;
+  className?: string;
+}) {
+  const { message, trace } = parseErrorCause(cause);
+  return (
+    <div className={`error-cause ${className ?? ""}`}>
+      <code>{error}</code> {message}
+      {trace.length > 0 ? (
+        <details>
+          <summary>Stack trace</summary>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable) */}
+          <pre className="json" tabIndex={0}>
+            {trace.join("\n")}
+          </pre>
+        </details>
+      ) : null}
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import { SagaGraph } from "../../lib/saga-graph/saga-graph";
 import {
   Card,
   ConfirmDialog,
+  ErrorCauseLine,
   ErrorState,
   JsonBlock,
   Loading,
@@ -59,9 +60,7 @@ function ExecutionView({ execution: e }: { execution: ExecutionDetail }) {
         }
       />
       {e.error ? (
-        <p className="note note-bad">
-          <code>{e.error}</code> {e.cause}
-        </p>
+        <ErrorCauseLine className="note note-bad" error={e.error} cause={e.cause} />
       ) : null}
       <div className="grid-2 grid-graph-first">
         <Card title="Path through the saga">
@@ -104,9 +103,12 @@ export function StateTable({ states }: { states: ExecutionDetail["states"] }) {
             ) : null}
           </div>
           {s.errors.map((err) => (
-            <p key={`${err.at}-${err.error}`} className="small error-line">
-              <code>{err.error}</code> {err.cause}
-            </p>
+            <ErrorCauseLine
+              key={`${err.at}-${err.error}`}
+              className="small error-line"
+              error={err.error}
+              cause={err.cause}
+            />
           ))}
           <details>
             <summary>Input / output</summary>
