@@ -1,7 +1,8 @@
 // `pnpm bench`: every benchmark in one run, one report. Each figure sits next
 // to the limit it is judged against, measured in the same run on the same
 // machine; the issue's targets are notes. Prints the figures as it goes and
-// writes REPORT.md, report.json and report.svg (docs/benchmark/ by default).
+// writes REPORT.md, report.json and report.svg (docs/benchmark/ by default),
+// with the pipeline clouds' handler logs in logs/ beside them (not committed).
 //
 //   pnpm bench [--out <dir>] [--soak-orders N [--soak-kills K]]
 //
@@ -148,7 +149,9 @@ function add(list: Figure[]) {
 // ─── Pipeline: through the local cloud, and the ingress handler in process ──
 let pipeline: PipelineBench | undefined;
 {
-  pipeline = await step("pipeline through the local cloud", () => benchPipeline());
+  pipeline = await step("pipeline through the local cloud", () =>
+    benchPipeline({ keepLogsIn: join(outDir, "logs") }),
+  );
   if (pipeline) {
     raw.pipeline = pipeline;
     console.log("\npipeline (local cloud, end to end)");

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -171,7 +171,13 @@ function submitter(cloud: LocalCloud, token: string) {
 }
 
 export async function benchPipeline(
-  options: { concurrency?: number; ingressRequests?: number; orders?: number } = {},
+  options: {
+    concurrency?: number;
+    ingressRequests?: number;
+    orders?: number;
+    /** Keep each cloud's handler logs (logs.sqlite) here: a run far off the last one can be read afterwards. */
+    keepLogsIn?: string;
+  } = {},
 ): Promise<PipelineBench> {
   const concurrency = options.concurrency ?? 16;
   const ingressRequests = options.ingressRequests ?? 600;
@@ -263,6 +269,7 @@ export async function benchPipeline(
     ddb.destroy();
   } finally {
     await ingressCloud.stop();
+    if (options.keepLogsIn) keepLogs(dirA, options.keepLogsIn, "pipeline-ingress");
     rmSync(dirA, { recursive: true, force: true });
   }
 
@@ -309,17 +316,24 @@ export async function benchPipeline(
     await closedLoop(orders, concurrency, async (i) => {
       ids.push(await submit(`e2e-${run}-${i}`));
     });
-    const outcome = await waitFulfilled(cloud, token, ids, 300_000);
+    const open = await waitSettled(cloud, ids, 300_000);
+    // let the trailing notifications and status events land before counting
+    // writes and CPU; the outcomes are read after, so that reading them (an
+    // HTTP request per order) is not charged to the orders
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = cloud.dynamodbWrites();
+    const orderCost = costOf(spent(), orders);
+    const outcome = await readOutcomes(
+      cloud,
+      token,
+      ids.filter((id) => !open.has(id)),
+    );
     const doneAt = [...outcome.fulfilledAt].sort((a, b) => a - b);
     const p90 = Math.ceil(orders * 0.9);
     const saturatedUntil = doneAt[Math.min(p90, doneAt.length) - 1] ?? Date.now();
     const fulfilledBySaturation = Math.min(p90, doneAt.length);
     const seconds = Math.max(0.001, (saturatedUntil - started) / 1000);
     const lastSeconds = ((doneAt[doneAt.length - 1] ?? Date.now()) - started) / 1000;
-    // let the trailing notifications and status events land before counting writes
-    await new Promise((r) => setTimeout(r, 3_000));
-    const after = cloud.dynamodbWrites();
-    const orderCost = costOf(spent(), orders);
     const rawAfter = await meteredLoop(cloud.dynamodbPid, RAW_PUTS / 2, concurrency, (i) =>
       put(1_000_000 + i),
     );
@@ -369,8 +383,17 @@ export async function benchPipeline(
   } finally {
     ddb.destroy();
     await cloud.stop();
+    if (options.keepLogsIn) keepLogs(dirB, options.keepLogsIn, "pipeline-end-to-end");
     rmSync(dirB, { recursive: true, force: true });
   }
+}
+
+/** Copies a stopped cloud's log database to `<into>/<name>.logs.sqlite`, replacing the last run's. */
+function keepLogs(dataDir: string, into: string, name: string) {
+  const from = join(dataDir, "logs.sqlite");
+  if (!existsSync(from)) return;
+  mkdirSync(into, { recursive: true });
+  copyFileSync(from, join(into, `${name}.logs.sqlite`));
 }
 
 const bareClient = (cloud: LocalCloud) =>
@@ -410,6 +433,16 @@ async function twinTable(ddb: DynamoDBClient, source: string, name: string) {
  * timeline, read once every order has settled.
  */
 async function waitFulfilled(cloud: LocalCloud, token: string, ids: string[], timeoutMs: number) {
+  const open = await waitSettled(cloud, ids, timeoutMs);
+  return readOutcomes(
+    cloud,
+    token,
+    ids.filter((id) => !open.has(id)),
+  );
+}
+
+/** Polls the byStatus index until every order is FULFILLED or CANCELLED; returns those that are not. */
+async function waitSettled(cloud: LocalCloud, ids: string[], timeoutMs: number) {
   const ddb = bareClient(cloud);
   const open = new Set(ids);
   const deadline = Date.now() + timeoutMs;
@@ -438,11 +471,15 @@ async function waitFulfilled(cloud: LocalCloud, token: string, ids: string[], ti
   } finally {
     ddb.destroy();
   }
+  return open;
+}
+
+/** Each settled order's outcome and timing, from its status URL (the customer's view). */
+async function readOutcomes(cloud: LocalCloud, token: string, settled: string[]) {
   const submitToFulfilledMs: number[] = [];
   const fulfilledAt: number[] = [];
   let fulfilled = 0;
   let cancelled = 0;
-  const settled = ids.filter((id) => !open.has(id));
   for (let i = 0; i < settled.length; i += 4) {
     await Promise.all(
       settled.slice(i, i + 4).map(async (id) => {
