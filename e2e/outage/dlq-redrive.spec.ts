@@ -84,10 +84,12 @@ test("sandbox outage → PaymentQueueDlq → redrive from the console → FULFIL
     // No dead letter left: the incident is over.
     await expect(dlq).toContainText(/\b0 messages/, { timeout: 30_000 });
 
-    // The redrive is on each order's timeline, before its fulfilment.
+    // Each order's timeline tells the incident: where its message went and
+    // why, the redrive, then its fulfilment.
     for (const orderId of orderIds) {
       await ops.goto(`/ops/orders/${orderId}`);
       const timeline = ops.locator(".timeline").first();
+      await expect(timeline).toContainText(/it goes to PaymentQueueDlq: \S/);
       await expect(timeline).toContainText(/Redriven from PaymentQueueDlq by e2e-ops-olga/);
       await expect(timeline).toContainText(/fulfilled/i);
     }

@@ -3,6 +3,7 @@ import { ApprovalRequest, recordPendingApproval } from "@orders/core/approval";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { beforeDeadline } from "./lib/batch";
 import { documents } from "./lib/clients";
+import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
 
@@ -35,9 +36,17 @@ async function recordHandler(record: SQSRecord) {
 export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   return instrumented(() =>
-    processPartialResponse(event, beforeDeadline(context, recordHandler), processor, {
-      ...(context ? { context } : {}),
-      throwOnFullBatchFailure: false,
-    }),
+    processPartialResponse(
+      event,
+      noteDeadLetters(beforeDeadline(context, recordHandler), {
+        queueOf: () => "ApprovalsQueue",
+        actor: "approvals-worker",
+      }),
+      processor,
+      {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      },
+    ),
   );
 };

@@ -7,9 +7,11 @@ import {
   renderNotification,
   wasNotified,
 } from "@orders/core/notification";
+import type { WorkQueueName } from "@orders/core/topology";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { beforeDeadline } from "./lib/batch";
 import { documents } from "./lib/clients";
+import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
 
@@ -19,6 +21,10 @@ import { Resource } from "./lib/resource";
 // skipped; otherwise sent, then recorded on the order with a conditional write.
 
 const processor = new BatchProcessor(EventType.SQS);
+const channelQueue: Record<string, WorkQueueName | undefined> = {
+  email: "EmailQueue",
+  sms: "SmsQueue",
+};
 
 /** Raw delivery gives the event; a non-raw subscription wraps it in an SNS envelope. */
 function unwrap(body: string): unknown {
@@ -56,9 +62,17 @@ async function recordHandler(record: SQSRecord) {
 export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   return instrumented(() =>
-    processPartialResponse(event, beforeDeadline(context, recordHandler), processor, {
-      ...(context ? { context } : {}),
-      throwOnFullBatchFailure: false,
-    }),
+    processPartialResponse(
+      event,
+      noteDeadLetters(beforeDeadline(context, recordHandler), {
+        queueOf: (record) => channelQueue[channelForQueue(record.eventSourceARN) ?? "none"],
+        actor: "notifier",
+      }),
+      processor,
+      {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      },
+    ),
   );
 };

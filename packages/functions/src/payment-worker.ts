@@ -6,6 +6,7 @@ import { authorizeOrderPayment } from "@orders/core/payment";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { beforeDeadline } from "./lib/batch";
 import { documents, dynamodb } from "./lib/clients";
+import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { paymentProvider } from "./lib/payments";
 import { Resource } from "./lib/resource";
@@ -67,9 +68,17 @@ export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   if (context) config.registerLambdaContext(context);
   return instrumented(() =>
-    processPartialResponse(event, beforeDeadline(context, recordHandler), processor, {
-      ...(context ? { context } : {}),
-      throwOnFullBatchFailure: false,
-    }),
+    processPartialResponse(
+      event,
+      noteDeadLetters(beforeDeadline(context, recordHandler), {
+        queueOf: () => "PaymentQueue",
+        actor: "payment-worker",
+      }),
+      processor,
+      {
+        ...(context ? { context } : {}),
+        throwOnFullBatchFailure: false,
+      },
+    ),
   );
 };

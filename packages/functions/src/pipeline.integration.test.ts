@@ -165,6 +165,30 @@ describe("payment worker", () => {
     expect((await ledger(flaky.orderId)).authorizations).toHaveLength(1);
   });
 
+  it("on a record's last receive, a failure puts where it goes and why on the order's timeline", async () => {
+    // The card fails its first two authorisations: receive 4 of 5, then 5 of 5.
+    const order = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_transient_2");
+    const deliver = async (receive: number) => {
+      const batch = sqsEvent([await orderPlacedEvent(order.orderId)]);
+      batch.Records[0]!.attributes.ApproximateReceiveCount = String(receive);
+      const result = await h.paymentWorker(batch);
+      expect(result.batchItemFailures).toHaveLength(1);
+      const details = (await getOrderDetails(db(), order.orderId))!;
+      return details.timeline.filter((e) => e.kind === "DLQ_ARRIVAL");
+    };
+    expect(await deliver(4)).toEqual([]);
+    const [entry, ...more] = await deliver(5);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      actor: "payment-worker",
+      correlationId: order.correlationId,
+      data: { queue: "PaymentQueue", dlq: "PaymentQueueDlq", attempts: 5 },
+    });
+    expect(entry!.message).toMatch(
+      /last attempt \(receive 5\) from PaymentQueue; it goes to PaymentQueueDlq: \S/,
+    );
+  });
+
   it("answers before its timeout: a record still running is returned to the queue alone", async () => {
     const slow = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_slow_4000");
     const fine = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }]);

@@ -573,8 +573,18 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
     } finally {
       await setSandbox("up");
     }
-    for (const [i, id] of orderIds.entries())
-      expect((await view(`outage-${i + 1}`, id)).body.status).not.toBe("FULFILLED");
+    for (const [i, id] of orderIds.entries()) {
+      const { body } = await view(`outage-${i + 1}`, id);
+      expect(body.status).not.toBe("FULFILLED");
+      // The payment worker's last failed attempt put where and why on the
+      // order's timeline, for operators: the customer's view leaves it out.
+      expect(body.timeline.map((e) => e.kind)).not.toContain("DLQ_ARRIVAL");
+      const detail = await admin(`/orders/${id}`);
+      const timeline = detail.body.timeline as { kind: string; message: string }[];
+      const deadLettered = timeline.filter((e) => e.kind === "DLQ_ARRIVAL");
+      expect(deadLettered, JSON.stringify(timeline)).toHaveLength(1);
+      expect(deadLettered[0]!.message).toMatch(/PaymentQueue; it goes to PaymentQueueDlq: \S/);
+    }
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arns.queue("PaymentQueueDlq") }));
     const outcomes = await Promise.all(
       orderIds.map((id, i) => settles(`outage-${i + 1}`, id, ["FULFILLED", "CANCELLED"])),

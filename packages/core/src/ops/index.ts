@@ -1,10 +1,9 @@
 import { appendToOrder, journalEntry } from "../journal";
 import type { OrdersDb } from "../order/repository";
 
-// Operator-side entries in an order's journal: a dead letter that concerns it,
-// a redrive, any manual action. The admin API (and the local cloud's DLQ
-// watcher) call these so the order's timeline shows what happened to it
-// outside the pipeline too.
+// Entries in an order's journal about what happened to it outside the happy
+// path: a message of its going to a dead-letter queue (written by the consumer
+// whose last attempt failed), a redrive, any manual action (the admin API).
 
 export interface MessageRef {
   orderId: string;
@@ -53,19 +52,38 @@ export function orderOfMessage(body: string): MessageRef | undefined {
   return visit(parsed, 0);
 }
 
+/**
+ * A message's last attempt failed: the queue's redrive policy moves it to
+ * `dlq` on its next receive. Written by the consumer that saw it fail, with
+ * why, so the order's timeline says where the message went and what to fix
+ * before redriving it.
+ */
 export async function recordDlqArrival(
   db: OrdersDb,
-  input: MessageRef & { queue: string; messageId: string; reason?: string },
+  input: MessageRef & {
+    queue: string;
+    dlq: string;
+    messageId: string;
+    attempts: number;
+    reason: string;
+    actor: string;
+  },
 ) {
   await appendToOrder(
     db,
     input.orderId,
     journalEntry({
       kind: "DLQ_ARRIVAL",
-      message: `Message ${input.messageId} dead-lettered in ${input.queue}${input.reason ? `: ${input.reason}` : ""}`,
+      message: `Message ${input.messageId} failed its last attempt (receive ${input.attempts}) from ${input.queue}; it goes to ${input.dlq}: ${input.reason.slice(0, 300)}`,
       correlationId: input.correlationId,
-      actor: "dlq-monitor",
-      data: { queue: input.queue, messageId: input.messageId },
+      actor: input.actor,
+      data: {
+        queue: input.queue,
+        dlq: input.dlq,
+        messageId: input.messageId,
+        attempts: input.attempts,
+        reason: input.reason.slice(0, 1000),
+      },
     }),
   );
 }

@@ -3,7 +3,15 @@ import type { OrderDetails } from "./repository";
 
 // What GET /api/orders/{id} returns: the order as its customer may see it.
 // Internal fields (task token, idempotency key, request hash, card token,
-// execution ARN) never leave the table.
+// execution ARN) never leave the table, nor do the operations entries of its
+// journal (dead letters and their reasons, redrives, operator actions): those
+// are for the ops console.
+
+const operationsOnly: ReadonlySet<JournalEntry["kind"]> = new Set([
+  "DLQ_ARRIVAL",
+  "REDRIVE",
+  "OPERATOR_ACTION",
+]);
 
 export interface OrderView {
   orderId: string;
@@ -52,12 +60,14 @@ export function toOrderView(details: OrderDetails): OrderView {
         }
       : null,
     cancellation: order.cancellation ?? null,
-    timeline: details.timeline.map(({ at, kind, message, actor, correlationId }) => ({
-      at,
-      kind,
-      message,
-      actor,
-      correlationId,
-    })),
+    timeline: details.timeline
+      .filter((entry) => !operationsOnly.has(entry.kind))
+      .map(({ at, kind, message, actor, correlationId }) => ({
+        at,
+        kind,
+        message,
+        actor,
+        correlationId,
+      })),
   };
 }
