@@ -1,9 +1,10 @@
 import { appendToOrder, journalEntry } from "../journal";
 import type { OrdersDb } from "../order/repository";
 
-// Entries in an order's journal about what happened to it outside the happy
-// path: a message of its going to a dead-letter queue (written by the consumer
-// whose last attempt failed), a redrive, any manual action (the admin API).
+// Dead letters and the orders they concern: which order a message is about
+// (any body our queues carry), and the journal entry the consumer whose last
+// attempt failed writes. Redrives and operator actions are journaled by the
+// admin API.
 
 export interface MessageRef {
   orderId: string;
@@ -84,40 +85,6 @@ export async function recordDlqArrival(
         attempts: input.attempts,
         reason: input.reason.slice(0, 1000),
       },
-    }),
-  );
-}
-
-export async function recordRedrive(
-  db: OrdersDb,
-  input: MessageRef & { from: string; to: string; operator: string },
-) {
-  await appendToOrder(
-    db,
-    input.orderId,
-    journalEntry({
-      kind: "REDRIVE",
-      message: `Redriven from ${input.from} to ${input.to} by ${input.operator}`,
-      correlationId: input.correlationId,
-      actor: `operator:${input.operator}`,
-      data: { from: input.from, to: input.to },
-    }),
-  );
-}
-
-export async function recordOperatorAction(
-  db: OrdersDb,
-  input: MessageRef & { operator: string; action: string; data?: Record<string, unknown> },
-) {
-  await appendToOrder(
-    db,
-    input.orderId,
-    journalEntry({
-      kind: "OPERATOR_ACTION",
-      message: `${input.action} (by ${input.operator})`,
-      correlationId: input.correlationId,
-      actor: `operator:${input.operator}`,
-      ...(input.data ? { data: input.data } : {}),
     }),
   );
 }
