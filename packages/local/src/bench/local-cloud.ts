@@ -12,6 +12,7 @@ import {
 import { type LocalCloud, startLocalCloud } from "../cloud";
 import { fakeCredentials, REGION } from "../config";
 import { waitFor } from "../engines/ports";
+import { median } from "./median";
 
 // Local cloud overheads, measured next to the raw engine operations in the same
 // run: start → healthy, and per hop the median latency from the producer's call
@@ -24,10 +25,6 @@ export interface BenchRow {
   baselineMs?: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 const HANDLER = join(import.meta.dirname, "../lambda/fixtures/sqs-consumer.handler");
 const STAMP = join(import.meta.dirname, "stamp.handler");
 

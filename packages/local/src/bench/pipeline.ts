@@ -15,6 +15,7 @@ import { stockKey } from "@orders/core/inventory";
 import { type LocalCloud, startLocalCloud } from "../cloud";
 import { fakeCredentials, REGION } from "../config";
 import { type CpuSpent, cpuMeter } from "./cpu";
+import { median } from "./median";
 
 // The pipeline on the local cloud, as ratios against the engine limit measured
 // in the same run (never timed assertions):
@@ -80,10 +81,6 @@ const WRITE_BUDGET = 15;
 const ROUNDS = 4;
 /** Raw puts behind the end-to-end ceiling: half before the run, half after. */
 const RAW_PUTS = 600;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 /** Runs `total` calls of `call` with `concurrency` in flight; returns per-call ms and the rate. */
 async function closedLoop(total: number, concurrency: number, call: (i: number) => Promise<void>) {

@@ -7,6 +7,7 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { median } from "../bench/median";
 import { type Sqs, startBridge, startSqs } from "./test-harness";
 
 export interface EventBridgeBench {
@@ -19,11 +20,6 @@ export interface EventBridgeBench {
   /** EventBridge events/s ÷ direct SQS messages/s (1 = as fast as SQS alone). */
   throughputRatio: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 
 /** Receives (and deletes) until `count` messages have arrived. */
 async function receive(sqs: Sqs, url: string, count: number) {
