@@ -61,6 +61,8 @@ test("sandbox outage → PaymentQueueDlq → redrive from the console → FULFIL
     for (const orderId of orderIds)
       await waitForStatus(request, token, orderId, ["PROCESSING"], 5_000);
     await expect(letterOf(orderIds[0]!)).toContainText(/received \d+×/);
+    // Why it is here: the error the payment worker's last attempt noted.
+    await expect(letterOf(orderIds[0]!)).toContainText(/CircuitOpen|ProviderUnavailable/);
     await expectNoSeriousA11yViolations(ops);
     await screenshotAtViewports(ops, "queues-dlq");
 

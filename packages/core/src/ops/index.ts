@@ -66,6 +66,8 @@ export async function recordDlqArrival(
     dlq: string;
     messageId: string;
     attempts: number;
+    /** The error's name (its class), and its message. */
+    error: string;
     reason: string;
     actor: string;
   },
@@ -83,6 +85,7 @@ export async function recordDlqArrival(
         dlq: input.dlq,
         messageId: input.messageId,
         attempts: input.attempts,
+        error: input.error,
         reason: input.reason.slice(0, 1000),
       },
     }),

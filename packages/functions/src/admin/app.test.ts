@@ -389,6 +389,51 @@ describe("operator actions", () => {
     );
   });
 
+  it("a consumer's dead letter shows the error its consumer noted on the order's timeline", async () => {
+    const { app, ports } = fakes();
+    const letter = (messageId: string, orderId: string | null) => ({
+      messageId,
+      sentAt: null,
+      receiveCount: 1,
+      body: "{}",
+      orderId,
+      correlationId: null,
+      detailType: "OrderPlaced.v1",
+      error: { code: null, message: null, rule: null, target: null, retryAttempts: null },
+      attributes: {},
+    });
+    ports.queues.peek = async () => [letter("m1", ORDER), letter("m2", ORDER), letter("m3", null)];
+    const detail = vi.fn(async () => ({
+      timeline: [
+        {
+          at: "2025-01-01T00:00:00.000Z",
+          kind: "DLQ_ARRIVAL",
+          message: "Message m1 failed its last attempt",
+          correlationId: "corr-1",
+          actor: "payment-worker",
+          data: { messageId: "m1", error: "CircuitOpenError", reason: "the circuit is open" },
+        },
+      ],
+    }));
+    ports.orders.detail = detail as unknown as typeof ports.orders.detail;
+    const res = await app.request(
+      "/api/admin/queues/PaymentQueueDlq/messages",
+      undefined,
+      asUser("ops"),
+    );
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as {
+      messages: { messageId: string; error: { code: string | null; message: string | null } }[];
+    };
+    expect(messages.map((m) => [m.messageId, m.error.code, m.error.message])).toEqual([
+      ["m1", "CircuitOpenError", "the circuit is open"],
+      ["m2", null, null],
+      ["m3", null, null],
+    ]);
+    // one read of the order for its two letters
+    expect(detail).toHaveBeenCalledTimes(1);
+  });
+
   it("a selected redrive is recorded on each redriven order's timeline", async () => {
     const { app, ports } = fakes();
     const res = await app.request(

@@ -51,6 +51,7 @@ export function noteDeadLetters<R extends SQSRecord, T>(
               dlq,
               messageId: record.messageId,
               attempts,
+              error: error instanceof Error ? error.name : "Error",
               reason,
               actor: options.actor,
             },

@@ -48,7 +48,8 @@ export const queueRoutes = (ports: AdminPorts, log: SecurityLog) =>
       async (c) => {
         const { name } = c.req.valid("param");
         const { max } = c.req.valid("query");
-        return c.json({ messages: await ports.queues.peek(name, max) }, 200);
+        const letters = await ports.queues.peek(name, max);
+        return c.json({ messages: await withConsumerErrors(ports.orders, letters) }, 200);
       },
     )
     .openapi(
@@ -101,3 +102,38 @@ export const queueRoutes = (ports: AdminPorts, log: SecurityLog) =>
         return c.json(result, 202);
       },
     );
+
+/**
+ * SQS moves a consumer's message to its DLQ without saying why; the consumer
+ * that failed it the last time noted why on the order's timeline (a
+ * DLQ_ARRIVAL entry naming the message). Each such letter gets that error.
+ * Rule dead letters carry EventBridge's own error attributes and keep them.
+ */
+async function withConsumerErrors(orders: AdminPorts["orders"], letters: DeadLetter[]) {
+  const details = new Map<string, ReturnType<AdminPorts["orders"]["detail"]>>();
+  const detailOf = (orderId: string) => {
+    if (!details.has(orderId))
+      details.set(
+        orderId,
+        orders.detail(orderId).catch(() => undefined),
+      );
+    return details.get(orderId)!;
+  };
+  return Promise.all(
+    letters.map(async (letter) => {
+      if (letter.error.code || !letter.orderId) return letter;
+      const noted = (await detailOf(letter.orderId))?.timeline.find(
+        (e) => e.kind === "DLQ_ARRIVAL" && e.data?.messageId === letter.messageId,
+      );
+      if (!noted) return letter;
+      return {
+        ...letter,
+        error: {
+          ...letter.error,
+          code: typeof noted.data?.error === "string" ? noted.data.error : "Error",
+          message: typeof noted.data?.reason === "string" ? noted.data.reason : noted.message,
+        },
+      };
+    }),
+  );
+}
