@@ -2,7 +2,7 @@ import { orderOfMessage, recordDlqArrival } from "@orders/core/ops";
 import { queues, type WorkQueueName } from "@orders/core/topology";
 import type { SQSRecord } from "aws-lambda";
 import { documents } from "./clients";
-import { count, logger } from "./observability";
+import { count, recordLogger } from "./observability";
 import { Resource } from "./resource";
 
 // Nothing of ours runs when SQS moves a message to its dead-letter queue: the
@@ -17,9 +17,8 @@ import { Resource } from "./resource";
 /** How long noting a dead letter may take: it runs inside the batch's answer margin. */
 const NOTE_WITHIN_MS = 400;
 
-export function receiveCountOf(record: Pick<SQSRecord, "attributes">) {
-  return Number(record.attributes.ApproximateReceiveCount ?? "1");
-}
+const receiveCountOf = (record: Pick<SQSRecord, "attributes">) =>
+  Number(record.attributes.ApproximateReceiveCount ?? "1");
 
 /**
  * `handle`, with its failures on a record's last receive from `queueOf(record)`
@@ -34,55 +33,62 @@ export function noteDeadLetters<R extends SQSRecord, T>(
       return await handle(record);
     } catch (error) {
       const queue = options.queueOf(record);
-      if (!queue) throw error;
-      const { maxReceiveCount, dlq } = queues[queue];
       const attempts = receiveCountOf(record);
-      if (attempts >= maxReceiveCount) {
-        const reason = error instanceof Error ? error.message : String(error);
-        count("DlqArrivals");
-        await noteWithin(NOTE_WITHIN_MS, async () => {
-          const ref = orderOfMessage(record.body);
-          if (!ref) return;
-          await recordDlqArrival(
-            { doc: documents, ordersTable: Resource.OrdersTable.name },
-            {
-              ...ref,
-              queue,
-              dlq,
-              messageId: record.messageId,
-              attempts,
-              error: error instanceof Error ? error.name : "Error",
-              reason,
-              actor: options.actor,
-            },
-          );
-        });
-        logger.error("last attempt failed; the message goes to its dead-letter queue", {
-          queue,
-          dlq,
-          message_id: record.messageId,
-          attempts,
-          error: error as Error,
-        });
+      if (queue && attempts >= queues[queue].maxReceiveCount) {
+        await noteDeadLetter(record, { queue, attempts, error, actor: options.actor });
       }
       throw error;
     }
   };
 }
 
-/** Best effort, bounded: noting must never change the record's outcome or hold up the batch. */
-async function noteWithin(ms: number, note: () => Promise<void>) {
+async function noteDeadLetter(
+  record: SQSRecord,
+  {
+    queue,
+    attempts,
+    error,
+    actor,
+  }: { queue: WorkQueueName; attempts: number; error: unknown; actor: string },
+) {
+  const { dlq } = queues[queue];
+  const ref = orderOfMessage(record.body);
+  const log = recordLogger(ref?.correlationId ?? "unknown", {
+    ...(ref ? { order_id: ref.orderId } : {}),
+    message_id: record.messageId,
+  });
+  count("DlqArrivals");
+  log.error("last attempt failed; the message goes to its dead-letter queue", {
+    queue,
+    dlq,
+    attempts,
+    error: error as Error,
+  });
+  if (!ref) return;
+  // Best effort and bounded: noting never changes the record's outcome or
+  // holds up the batch. A write that outlives the bound still finishes (or
+  // fails) on its own, logged, never as an unhandled rejection.
+  const noting = recordDlqArrival(
+    { doc: documents, ordersTable: Resource.OrdersTable.name },
+    {
+      ...ref,
+      queue,
+      dlq,
+      messageId: record.messageId,
+      attempts,
+      error: error instanceof Error ? error.name : "Error",
+      reason: error instanceof Error ? error.message : String(error),
+      actor,
+    },
+  ).catch((failure: unknown) =>
+    log.warn("could not note the dead letter on the order's journal", {
+      error: failure as Error,
+    }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      note(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-    ]);
-  } catch (error) {
-    logger.warn("could not note the dead letter on the order's journal", { error: error as Error });
-  } finally {
-    clearTimeout(timer);
-  }
+  await Promise.race([
+    noting,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, NOTE_WITHIN_MS))),
+  ]);
+  clearTimeout(timer);
 }
