@@ -15,6 +15,18 @@ import { stateMachine } from "./saga";
 
 export const alarmTopic = new sst.aws.SnsTopic("AlarmTopic");
 
+// Who hears them: ALARM_EMAIL at deploy time subscribes that address (AWS
+// emails it a confirmation link first). The topic's ARN is a stage output,
+// for a pager, chat or ticketing integration to subscribe to as well.
+const alarmEmail = process.env.ALARM_EMAIL;
+if (alarmEmail) {
+  new aws.sns.TopicSubscription("AlarmEmail", {
+    topic: alarmTopic.arn,
+    protocol: "email",
+    endpoint: alarmEmail,
+  });
+}
+
 const functionNames = new Map(allFunctions().map(([name, fn]) => [name as string, fn.name]));
 
 function dimensions(subject: AlarmSpec["subject"]): Record<string, $util.Input<string>> {
