@@ -244,18 +244,8 @@ export const fixtures = {
     ],
   },
   orders: {
+    // as the byStatus index returns them: newest in the status first
     items: [
-      {
-        orderId: ORDER,
-        customerId: "customer-1",
-        correlationId: "corr-7d41",
-        status: "FULFILLED",
-        totalCents: 17800,
-        currency: "USD",
-        flagged: false,
-        createdAt: iso(-300),
-        statusChangedAt: iso(-293),
-      },
       {
         orderId: FLAGGED,
         customerId: "customer-2",
@@ -266,6 +256,17 @@ export const fixtures = {
         flagged: true,
         createdAt: iso(-1300),
         statusChangedAt: iso(-100),
+      },
+      {
+        orderId: ORDER,
+        customerId: "customer-1",
+        correlationId: "corr-7d41",
+        status: "FULFILLED",
+        totalCents: 17800,
+        currency: "USD",
+        flagged: false,
+        createdAt: iso(-300),
+        statusChangedAt: iso(-293),
       },
     ],
   },

@@ -160,7 +160,8 @@ export function OrdersPage() {
                   <th scope="col" className="num">
                     Total
                   </th>
-                  <th scope="col">Placed</th>
+                  {/* The column the index is sorted and filtered by, newest first. */}
+                  <th scope="col">{search.by === "status" ? "In this status since" : "Placed"}</th>
                 </tr>
               </thead>
               <tbody>
@@ -175,7 +176,7 @@ export function OrdersPage() {
                     </td>
                     <td className="truncate">{o.customerId}</td>
                     <td className="num">{money(o.totalCents, o.currency)}</td>
-                    <td>{dateTime(o.createdAt)}</td>
+                    <td>{dateTime(search.by === "status" ? o.statusChangedAt : o.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
