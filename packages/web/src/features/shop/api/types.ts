@@ -20,29 +20,8 @@ export interface Accepted {
   statusUrl: string;
 }
 
-export interface OrderView {
-  orderId: string;
-  status: string;
-  customerId: string;
-  correlationId: string;
-  lines: {
-    sku: string;
-    name: string;
-    quantity: number;
-    unitPriceCents: number;
-    lineTotalCents: number;
-  }[];
-  totalCents: number;
-  currency: string;
-  flagged: boolean;
-  reviewReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  payment: { status: string } | null;
-  approval: { status: string; deadline: string; decidedAt?: string } | null;
-  cancellation: { error: string; cause?: string } | null;
-  timeline: { at: string; kind: string; message: string; actor: string; correlationId: string }[];
-}
+/** GET /api/orders/{id}: the order as its customer may see it (the ingress's own type). */
+export type { OrderView } from "@orders/core/order";
 
 export const terminal = (status: string | undefined) =>
   status === "FULFILLED" || status === "CANCELLED";

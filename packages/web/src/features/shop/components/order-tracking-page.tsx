@@ -35,7 +35,7 @@ export function OrderTrackingPage() {
   }
   const o = order.data;
   const visible = steps.filter((s) => o.flagged || (s !== "AWAITING_APPROVAL" && s !== "APPROVED"));
-  const reached = new Set(o.timeline.map((e) => e.kind));
+  const reached = new Set<string>(o.timeline.map((e) => e.kind));
   const statusIndex = visible.indexOf(o.status);
   return (
     <>
