@@ -1,19 +1,15 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { ApprovalRequest, recordPendingApproval } from "@orders/core/approval";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { beforeDeadline } from "./lib/batch";
 import { documents } from "./lib/clients";
-import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
+import { consumeSqsBatch } from "./lib/sqs-consumer";
 
 // Seed §7.4: the saga's AwaitApproval task puts a message with its task token
 // on the approvals queue and pauses. This stores the pending approval on the
 // order (AWAITING_APPROVAL, deadline = requestedAt + timeoutSeconds) where
 // the console lists it; an operator's decision resumes the saga
 // (@orders/core/approval decideApproval). Idempotent on the task token.
-
-const processor = new BatchProcessor(EventType.SQS);
 
 async function recordHandler(record: SQSRecord) {
   const request = ApprovalRequest.parse(JSON.parse(record.body));
@@ -36,17 +32,9 @@ async function recordHandler(record: SQSRecord) {
 export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   return instrumented(() =>
-    processPartialResponse(
-      event,
-      noteDeadLetters(beforeDeadline(context, recordHandler), {
-        queueOf: () => "ApprovalsQueue",
-        actor: "approvals-worker",
-      }),
-      processor,
-      {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      },
-    ),
+    consumeSqsBatch(event, context, recordHandler, {
+      queueOf: () => "ApprovalsQueue",
+      actor: "approvals-worker",
+    }),
   );
 };

@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { OrderEvent } from "@orders/core/events";
 import {
   channelForQueue,
@@ -9,18 +8,16 @@ import {
 } from "@orders/core/notification";
 import type { WorkQueueName } from "@orders/core/topology";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { beforeDeadline } from "./lib/batch";
 import { documents } from "./lib/clients";
-import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
+import { consumeSqsBatch } from "./lib/sqs-consumer";
 
 // One consumer per channel queue (email, sms) behind the notifications topic
 // (seed §5.1). With raw delivery the body is the EventBridge event itself.
 // A notification is sent once per (event id, channel): already recorded →
 // skipped; otherwise sent, then recorded on the order with a conditional write.
 
-const processor = new BatchProcessor(EventType.SQS);
 const channelQueue: Record<string, WorkQueueName | undefined> = {
   email: "EmailQueue",
   sms: "SmsQueue",
@@ -62,17 +59,9 @@ async function recordHandler(record: SQSRecord) {
 export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   return instrumented(() =>
-    processPartialResponse(
-      event,
-      noteDeadLetters(beforeDeadline(context, recordHandler), {
-        queueOf: (record) => channelQueue[channelForQueue(record.eventSourceARN) ?? "none"],
-        actor: "notifier",
-      }),
-      processor,
-      {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      },
-    ),
+    consumeSqsBatch(event, context, recordHandler, {
+      queueOf: (record) => channelQueue[channelForQueue(record.eventSourceARN) ?? "none"],
+      actor: "notifier",
+    }),
   );
 };

@@ -1,15 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { OrderPlacedEvent } from "@orders/core/events";
 import { authorizeOrderPayment } from "@orders/core/payment";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { beforeDeadline } from "./lib/batch";
 import { documents, dynamodb } from "./lib/clients";
-import { noteDeadLetters } from "./lib/dead-letters";
 import { count, instrumented, recordLogger, startInvocation } from "./lib/observability";
 import { paymentProvider } from "./lib/payments";
 import { Resource } from "./lib/resource";
+import { consumeSqsBatch } from "./lib/sqs-consumer";
 
 // Seed §6: the payment queue's consumer. Each message is an OrderPlaced.v1
 // event; the authorisation runs once per order id (Powertools idempotency
@@ -18,7 +16,6 @@ import { Resource } from "./lib/resource";
 // durable backstop beyond the idempotency window. Failed records go back to
 // the queue alone (partial batch response); the poison ones reach the DLQ.
 
-const processor = new BatchProcessor(EventType.SQS);
 const config = new IdempotencyConfig({
   eventKeyJmesPath: "orderId",
   // Longer than the DLQ's 14-day retention: a redrive is still a duplicate.
@@ -68,17 +65,9 @@ export const handler = async (event: SQSEvent, context?: Context) => {
   startInvocation(context, undefined);
   if (context) config.registerLambdaContext(context);
   return instrumented(() =>
-    processPartialResponse(
-      event,
-      noteDeadLetters(beforeDeadline(context, recordHandler), {
-        queueOf: () => "PaymentQueue",
-        actor: "payment-worker",
-      }),
-      processor,
-      {
-        ...(context ? { context } : {}),
-        throwOnFullBatchFailure: false,
-      },
-    ),
+    consumeSqsBatch(event, context, recordHandler, {
+      queueOf: () => "PaymentQueue",
+      actor: "payment-worker",
+    }),
   );
 };
