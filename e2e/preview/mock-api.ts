@@ -106,6 +106,19 @@ const states = [
   outcome,
 }));
 
+/** The fulfilled order as the orders list shows it; its detail adds lines and the rest. */
+const orderSummary = {
+  orderId: ORDER,
+  customerId: "customer-1",
+  correlationId: "corr-7d41",
+  status: "FULFILLED",
+  totalCents: 17800,
+  currency: "USD",
+  flagged: false,
+  createdAt: iso(-300),
+  statusChangedAt: iso(-293),
+};
+
 export const fixtures = {
   queues: { queues: [...queues, ...dlqs] },
   dlqMessages: {
@@ -257,30 +270,12 @@ export const fixtures = {
         createdAt: iso(-1300),
         statusChangedAt: iso(-100),
       },
-      {
-        orderId: ORDER,
-        customerId: "customer-1",
-        correlationId: "corr-7d41",
-        status: "FULFILLED",
-        totalCents: 17800,
-        currency: "USD",
-        flagged: false,
-        createdAt: iso(-300),
-        statusChangedAt: iso(-293),
-      },
+      orderSummary,
     ],
   },
   order: {
     order: {
-      orderId: ORDER,
-      customerId: "customer-1",
-      correlationId: "corr-7d41",
-      status: "FULFILLED",
-      totalCents: 17800,
-      currency: "USD",
-      flagged: false,
-      createdAt: iso(-300),
-      statusChangedAt: iso(-293),
+      ...orderSummary,
       lines: [
         {
           sku: "SKU-KEYBOARD",
