@@ -24,10 +24,10 @@ const receiveCountOf = (record: Pick<SQSRecord, "attributes">) =>
  * `handle`, with its failures on a record's last receive from `queueOf(record)`
  * noted on the order's journal and counted before they are rethrown.
  */
-export function noteDeadLetters<R extends SQSRecord, T>(
-  handle: (record: R) => Promise<T>,
-  options: { queueOf: (record: R) => WorkQueueName | undefined; actor: string },
-): (record: R) => Promise<T> {
+export function noteDeadLetters<T>(
+  handle: (record: SQSRecord) => Promise<T>,
+  options: { queueOf: (record: SQSRecord) => WorkQueueName | undefined; actor: string },
+): (record: SQSRecord) => Promise<T> {
   return async (record) => {
     try {
       return await handle(record);

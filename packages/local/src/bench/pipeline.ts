@@ -304,7 +304,7 @@ export async function benchPipeline(
     await closedLoop(concurrency * 2, concurrency, async (i) => {
       warmIds.push(await submit(`e2e-warm-${run}-${i}`));
     });
-    await waitFulfilled(cloud, token, warmIds, 180_000);
+    await waitSettled(cloud, warmIds, 180_000);
     const rawBefore = await meteredLoop(cloud.dynamodbPid, RAW_PUTS / 2, concurrency, put);
     const before = cloud.dynamodbWrites();
     const spent = cpuMeter(cloud.dynamodbPid);
@@ -422,23 +422,12 @@ async function twinTable(ddb: DynamoDBClient, source: string, name: string) {
 }
 
 /**
- * Waits until every order settles, then reads each one's timeline. While the
- * pipeline works, progress is observed through the status index (two queries
- * per second with a bare client), not by polling every order through the API:
- * each poll would be a gateway request, a Lambda invocation and a query, load
- * on the very cloud being measured. The times come from each order's own
- * timeline, read once every order has settled.
+ * Polls the byStatus index until every order is FULFILLED or CANCELLED;
+ * returns those that are not. Progress is observed through the index (two
+ * queries per second with a bare client), not by polling every order through
+ * the API: each poll would be a gateway request, a Lambda invocation and a
+ * query, load on the very cloud being measured.
  */
-async function waitFulfilled(cloud: LocalCloud, token: string, ids: string[], timeoutMs: number) {
-  const open = await waitSettled(cloud, ids, timeoutMs);
-  return readOutcomes(
-    cloud,
-    token,
-    ids.filter((id) => !open.has(id)),
-  );
-}
-
-/** Polls the byStatus index until every order is FULFILLED or CANCELLED; returns those that are not. */
 async function waitSettled(cloud: LocalCloud, ids: string[], timeoutMs: number) {
   const ddb = bareClient(cloud);
   const open = new Set(ids);
@@ -471,7 +460,7 @@ async function waitSettled(cloud: LocalCloud, ids: string[], timeoutMs: number) 
   return open;
 }
 
-/** Each settled order's outcome and timing, from its status URL (the customer's view). */
+/** Each settled order's outcome and timing, from its own timeline (its status URL), read once all have settled. */
 async function readOutcomes(cloud: LocalCloud, token: string, settled: string[]) {
   const submitToFulfilledMs: number[] = [];
   const fulfilledAt: number[] = [];

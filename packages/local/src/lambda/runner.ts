@@ -85,8 +85,8 @@ export interface LambdaRunnerOptions {
   /** Folders whose changes recycle the environments (hot reload). */
   watch?: string[];
   /**
-   * The handlers' bundler, made (and maybe already building) by the caller;
-   * the runner closes it. By default its own, in a temporary folder.
+   * The handlers' bundler, made (and maybe already building) and closed by
+   * the caller. By default the runner's own, in a temporary folder.
    */
   bundler?: Bundler;
   /** Also print handler output to this process's stdout, prefixed by the function name. */
@@ -160,6 +160,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   let generation = 0;
   let closed = false;
   const bundler = options.bundler ?? createBundler([...states.values()].map((s) => s.file));
+  const ownsBundler = !options.bundler;
   const pendingAsync = new Set<Promise<void>>();
   const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 
@@ -512,7 +513,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       const all = [...states.values()].flatMap((s) => [...s.envs]);
       for (const state of states.values()) for (const wake of state.waiting.splice(0)) wake();
       await Promise.allSettled(all.map((e) => e.worker.terminate()));
-      bundler.close();
+      if (ownsBundler) bundler.close();
     },
     logs: options.logs,
   };
