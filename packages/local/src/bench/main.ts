@@ -234,6 +234,20 @@ let pipeline: PipelineBench | undefined;
       },
     );
   }
+  if (pipeline?.orderCpuByPart && pipeline.cpu) {
+    const whole = pipeline.cpu.order.machineMs;
+    add(
+      pipeline.orderCpuByPart.map(
+        ({ part, ms }): Figure => ({
+          section: "Pipeline: where an order's CPU goes",
+          name: part,
+          value: ms,
+          unit: "ms",
+          note: `${((100 * ms) / whole).toFixed(0)} % of the ${num(whole)} ms of machine CPU per order above`,
+        }),
+      ),
+    );
+  }
   const inProcess: IngressInProcessBench | undefined = await step(
     "ingress handler in process",
     () => benchIngressInProcess(),

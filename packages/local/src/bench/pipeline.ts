@@ -12,9 +12,10 @@ import {
   QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import { stockKey } from "@orders/core/inventory";
+import { functions } from "@orders/core/topology";
 import { type LocalCloud, startLocalCloud } from "../cloud";
 import { fakeCredentials, REGION } from "../config";
-import { type CpuSpent, cpuMeter } from "./cpu";
+import { type CpuSpent, cpuMeter, threadCpuMeter } from "./cpu";
 import { median } from "./median";
 
 // The pipeline on the local cloud, as ratios against the engine limit measured
@@ -42,7 +43,9 @@ import { median } from "./median";
 // Where /proc exists, each of those measurements also records the CPU that
 // the machine, and DynamoDB Local's JVM within it, spent per unit of work (a
 // request, an order, a raw put). On a machine the run saturates, a rate is
-// the inverse of that cost, so the costs say what a ratio is made of.
+// the inverse of that cost, so the costs say what a ratio is made of; an
+// order's cost is also split by what spent it (DynamoDB Local, each Lambda
+// function's environments, the cloud's main thread, V8's background threads).
 
 /** The sandbox payment provider's own table: not the pipeline's writes. */
 const PROVIDER_LEDGER = "PaymentLedgerTable";
@@ -68,6 +71,8 @@ export interface PipelineBench {
   unfinished: number;
   /** CPU per unit of work (Linux only): per ingress request, per its direct calls, per order, per raw put. */
   cpu?: Record<"ingressRequest" | "ingressCalls" | "order" | "rawPut", CpuCost>;
+  /** Where an order's machine CPU went (Linux only): ms per order by part, largest first. */
+  orderCpuByPart?: { part: string; ms: number }[];
 }
 
 /** CPU for one unit of work, in ms: the whole machine's, and DynamoDB Local's share of it. */
@@ -308,6 +313,7 @@ export async function benchPipeline(
     const rawBefore = await meteredLoop(cloud.dynamodbPid, RAW_PUTS / 2, concurrency, put);
     const before = cloud.dynamodbWrites();
     const spent = cpuMeter(cloud.dynamodbPid);
+    const threadsSpent = threadCpuMeter();
     const started = Date.now();
     const ids: string[] = [];
     await closedLoop(orders, concurrency, async (i) => {
@@ -319,7 +325,9 @@ export async function benchPipeline(
     // HTTP request per order) is not charged to the orders
     await new Promise((r) => setTimeout(r, 3_000));
     const after = cloud.dynamodbWrites();
-    const orderCost = costOf(spent(), orders);
+    const orderSpent = spent();
+    const orderCost = costOf(orderSpent, orders);
+    const byThread = threadsSpent();
     const outcome = await readOutcomes(
       cloud,
       token,
@@ -376,6 +384,9 @@ export async function benchPipeline(
             },
           }
         : {}),
+      ...(orderSpent && byThread
+        ? { orderCpuByPart: cpuByPart(orderSpent, byThread, orders) }
+        : {}),
     };
   } finally {
     ddb.destroy();
@@ -383,6 +394,36 @@ export async function benchPipeline(
     if (options.keepLogsIn) keepLogs(dirB, options.keepLogsIn, "pipeline-end-to-end");
     rmSync(dirB, { recursive: true, force: true });
   }
+}
+
+/**
+ * The run's machine CPU split by what spent it, per order: DynamoDB Local's
+ * JVM, each Lambda function's environments, the local cloud's main thread,
+ * V8's background threads, and what is left (the kernel, other processes).
+ */
+function cpuByPart(machine: CpuSpent, byThread: Map<string, number>, orders: number) {
+  // Linux keeps 15 characters of a thread's name: "lambda:PaymentS".
+  const functionOf = (thread: string) =>
+    Object.keys(functions).find((name) => `lambda:${name}`.startsWith(thread)) ??
+    thread.slice("lambda:".length);
+  const parts = new Map<string, number>([["DynamoDB Local (its JVM)", machine.processMs]]);
+  const add = (part: string, ms: number) => parts.set(part, (parts.get(part) ?? 0) + ms);
+  for (const [thread, ms] of byThread) {
+    if (thread === "main")
+      add(
+        "main thread: gateway, AWS endpoint, EventBridge, Step Functions, SQS and SNS, logs, the bench's client",
+        ms,
+      );
+    else if (thread === "V8Worker") add("V8 background threads: garbage collection, JIT", ms);
+    else if (thread.startsWith("lambda:")) add(`λ ${functionOf(thread)}`, ms);
+    else add("other threads of the cloud's process", ms);
+  }
+  const counted = [...parts.values()].reduce((sum, ms) => sum + ms, 0);
+  add("rest of the machine: kernel, other processes", Math.max(0, machine.machineMs - counted));
+  return [...parts]
+    .map(([part, ms]) => ({ part, ms: ms / orders }))
+    .filter(({ ms }) => ms >= 0.05)
+    .sort((a, b) => b.ms - a.ms);
 }
 
 /** Copies a stopped cloud's log database to `<into>/<name>.logs.sqlite`, replacing the last run's. */
@@ -506,6 +547,11 @@ export function formatPipelineBench(b: PipelineBench): string[] {
       ? [
           `CPU per request    ${cost(b.cpu.ingressRequest)} vs its DynamoDB calls direct ${cost(b.cpu.ingressCalls)}: ×${f(b.cpu.ingressRequest.machineMs / b.cpu.ingressCalls.machineMs, 2)} (the 0.70 target needs ≤ ×${f(1 / 0.7, 2)})`,
           `CPU per order      ${cost(b.cpu.order)} vs ${WRITE_BUDGET} raw puts ${cost(b.cpu.rawPut, WRITE_BUDGET)}: ×${f(b.cpu.order.machineMs / (WRITE_BUDGET * b.cpu.rawPut.machineMs), 2)} (the 0.60 target needs ≤ ×${f(1 / 0.6, 2)})`,
+        ]
+      : []),
+    ...(b.orderCpuByPart
+      ? [
+          `CPU per order by part: ${b.orderCpuByPart.map(({ part, ms }) => `${part.split(":")[0]} ${f(ms)} ms`).join(", ")}`,
         ]
       : []),
   ];
