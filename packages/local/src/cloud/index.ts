@@ -264,7 +264,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // on one thread, so past the machine's cores more of them add no CPU, and
     // each compiles (JIT) the handler and the AWS SDK for itself: on two cores,
     // four per function instead of two cost ~20 % more CPU per order over a
-    // run's first few hundred orders (262 vs 220 ms, bench/pipeline.ts). Queue
+    // run's first few hundred orders (262 vs 220 ms, bench/pipeline.ts). The
+    // price is less overlap for handlers that mostly wait: chaos mode's slow
+    // DynamoDB made a 500-order soak settle in 656 s instead of 518. Queue
     // consumers get room for their mappings' MaximumConcurrency.
     const defaultEnvironments = Math.min(4, Math.max(2, availableParallelism()));
     const environments = (name: string) =>
