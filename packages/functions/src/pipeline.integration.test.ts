@@ -13,6 +13,7 @@ import {
 } from "@orders/core/payment";
 import { type DynamoDbLocal, linkEnv, startDynamoDbLocal } from "@orders/core/testing";
 import { orderPolicy } from "@orders/core/topology";
+import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveFetch } from "./lib/serve";
 import { httpEvent, lambdaContext, sqsEvent } from "./lib/test-events";
@@ -165,19 +166,25 @@ describe("payment worker", () => {
     expect((await ledger(flaky.orderId)).authorizations).toHaveLength(1);
   });
 
-  it("on a record's last receive, a failure puts where it goes and why on the order's timeline", async () => {
-    // The card fails its first two authorisations: receive 4 of 5, then 5 of 5.
-    const order = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_transient_2");
-    const deliver = async (receive: number) => {
-      const batch = sqsEvent([await orderPlacedEvent(order.orderId)]);
-      batch.Records[0]!.attributes.ApproximateReceiveCount = String(receive);
+  it("on a record's last receive, a failure puts where it goes and why on the order's timeline, once", async () => {
+    // The card fails its first three authorisations: receive 4 of 5, then 5
+    // of 5 delivered twice (SQS is at least once).
+    const order = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_transient_3");
+    const deliver = async (batch: SQSEvent) => {
       const result = await h.paymentWorker(batch);
       expect(result.batchItemFailures).toHaveLength(1);
       const details = (await getOrderDetails(db(), order.orderId))!;
       return details.timeline.filter((e) => e.kind === "DLQ_ARRIVAL");
     };
-    expect(await deliver(4)).toEqual([]);
-    const [entry, ...more] = await deliver(5);
+    const receive = async (count: number) => {
+      const batch = sqsEvent([await orderPlacedEvent(order.orderId)]);
+      batch.Records[0]!.attributes.ApproximateReceiveCount = String(count);
+      return batch;
+    };
+    expect(await deliver(await receive(4))).toEqual([]);
+    const last = await receive(5);
+    expect(await deliver(last)).toHaveLength(1);
+    const [entry, ...more] = await deliver(last);
     expect(more).toEqual([]);
     expect(entry).toMatchObject({
       actor: "payment-worker",
