@@ -13,7 +13,6 @@ import {
   ListMessageMoveTasksCommand,
   SendMessageBatchCommand,
   SQSClient,
-  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { placedDetail } from "@orders/core/events";
@@ -585,7 +584,14 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
       expect(deadLettered, JSON.stringify(timeline)).toHaveLength(1);
       expect(deadLettered[0]!.message).toMatch(/PaymentQueue; it goes to PaymentQueueDlq: \S/);
     }
-    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arns.queue("PaymentQueueDlq") }));
+    // An operator's "Redrive all": the admin API starts SQS's move task and
+    // puts the redrive on each moved order's timeline.
+    const redrive = await admin("/queues/PaymentQueueDlq/redrive", {
+      method: "POST",
+      body: "{}",
+    });
+    expect(redrive.status, JSON.stringify(redrive.body)).toBe(202);
+    expect(redrive.body.mode).toBe("move-task");
     const outcomes = await Promise.all(
       orderIds.map((id, i) => settles(`outage-${i + 1}`, id, ["FULFILLED", "CANCELLED"])),
     );
@@ -596,6 +602,13 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
       new ListMessageMoveTasksCommand({ SourceArn: arns.queue("PaymentQueueDlq") }),
     );
     expect(tasks.Results?.[0]?.Status).toMatch(/COMPLETED|RUNNING/);
+    for (const id of orderIds) {
+      const timeline = (await admin(`/orders/${id}`)).body.timeline as { kind: string }[];
+      expect(
+        timeline.filter((e) => e.kind === "REDRIVE"),
+        JSON.stringify(timeline),
+      ).toHaveLength(1);
+    }
   });
 
   it("changes nothing when an order's events are replayed from the archive", async () => {

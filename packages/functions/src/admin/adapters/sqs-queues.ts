@@ -34,6 +34,12 @@ const entries = Object.entries(topologyQueues) as [QueueName, WorkQueueSpec | Dl
 const sourceOf = (dlq: DlqName) =>
   entries.find(([, spec]) => spec.kind === "work" && spec.dlq === dlq)?.[0];
 
+/**
+ * A move task's orders are journaled for the first this many dead letters; a
+ * larger DLQ still moves whole, its later orders without a REDRIVE entry.
+ */
+const JOURNAL_AT_MOST = 100;
+
 /** StartMessageMoveTask is not spoken by every SQS implementation (fauxqs, for one). */
 const unsupported = (error: unknown) =>
   /Unsupported|InvalidAction|UnknownOperation|NotImplemented|not (implemented|supported)/i.test(
@@ -235,6 +241,14 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
     async redriveAll(dlq) {
       const source = sourceOf(dlq);
       if (!source) return moveByCopy(dlq);
+      // SQS's move task runs out of sight and reports counts only; the orders
+      // it moves are read first (a peek, visibility 0, so the task still finds
+      // every message), for the route to put the redrive on their timelines.
+      const orders = new Map<string, RedriveResult["orders"][number]>();
+      for (const message of await peekMessages(deps.queue(dlq).url, JOURNAL_AT_MOST)) {
+        const { orderId, correlationId } = describeDeadLetter(message);
+        if (orderId) orders.set(orderId, { orderId, correlationId });
+      }
       try {
         const { TaskHandle } = await deps.sqs.send(
           new StartMessageMoveTaskCommand({
@@ -253,7 +267,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           moved: Number(Attributes.ApproximateNumberOfMessages ?? 0),
           ...(TaskHandle ? { taskHandle: TaskHandle } : {}),
           failed: [],
-          orders: [],
+          orders: [...orders.values()],
         };
       } catch (error) {
         if (!unsupported(error)) throw error;
