@@ -66,23 +66,29 @@ test("sandbox outage → PaymentQueueDlq → redrive from the console → FULFIL
     await expectNoSeriousA11yViolations(ops);
     await screenshotAtViewports(ops, "queues-dlq");
 
-    // The provider is back: redrive them one selected message at a time.
-    // ("Redrive all" is StartMessageMoveTask, which the local cloud cannot do
-    // reliably yet: its SQS engine reports peeked dead letters as in flight,
-    // so the task finds nothing to move. See e2e/README.md.)
+    // The provider is back. The first letter is redriven on its own
+    // (selected), the rest with "Redrive all" (SQS's move task).
     await setSandbox(request, "up");
-    for (const [i, orderId] of orderIds.entries()) {
-      await letterOf(orderId).getByRole("checkbox").check();
-      await dlqBrowser.getByRole("button", { name: /Redrive 1 selected/ }).click();
-      await expect(ops.getByRole("dialog")).toContainText("back to PaymentQueue");
-      if (i === 0) await screenshotAtViewports(ops, "queues-redrive-confirm");
-      await ops.getByRole("dialog").getByRole("button", { name: "Redrive" }).click();
-      await expect(ops.getByRole("status").filter({ hasText: "1 moved" })).toBeVisible();
-      await expect(letterOf(orderId)).toHaveCount(0);
-      // The other letter was looked at, not moved: it is still listed.
-      if (i === 0) await expect(letterOf(orderIds[1]!)).toBeVisible();
+    const [first, ...rest] = orderIds as [string, ...string[]];
+    await letterOf(first).getByRole("checkbox").check();
+    await dlqBrowser.getByRole("button", { name: /Redrive 1 selected/ }).click();
+    await expect(ops.getByRole("dialog")).toContainText("back to PaymentQueue");
+    await screenshotAtViewports(ops, "queues-redrive-confirm");
+    await ops.getByRole("dialog").getByRole("button", { name: "Redrive" }).click();
+    await expect(ops.getByRole("status").filter({ hasText: "1 moved" })).toBeVisible();
+    await expect(letterOf(first)).toHaveCount(0);
+    // The other letters were looked at, not moved: still listed.
+    for (const orderId of rest) await expect(letterOf(orderId)).toBeVisible();
+    await waitForStatus(request, token, first, ["FULFILLED"], 120_000);
+
+    await dlqBrowser.getByRole("button", { name: "Redrive all" }).click();
+    await expect(ops.getByRole("dialog")).toContainText(/All \d+ messages? will be moved/);
+    await ops.getByRole("dialog").getByRole("button", { name: "Redrive" }).click();
+    await expect(
+      ops.getByRole("status").filter({ hasText: /Redrive task started: \d+ moved/ }),
+    ).toBeVisible();
+    for (const orderId of rest)
       await waitForStatus(request, token, orderId, ["FULFILLED"], 120_000);
-    }
     // No dead letter left: the incident is over.
     await expect(dlq).toContainText(/\b0 messages/, { timeout: 30_000 });
 

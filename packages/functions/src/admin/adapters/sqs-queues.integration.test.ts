@@ -128,7 +128,6 @@ describe("sqsQueues against fauxqs", () => {
     const moved = await drain("PaymentQueue");
     expect(moved.map((m) => m.Body)).toEqual([event("ord_b")]);
     // The others are back in view within a second, not hidden for the visibility timeout
-    // (1 s, not 0: fauxqs 2.4.1 with persistence loses a message on visibility 0).
     await expect
       .poll(
         async () => (await adapter().peek("PaymentQueueDlq", 10)).map((m) => m.orderId).sort(),

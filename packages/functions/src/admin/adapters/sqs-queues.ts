@@ -141,8 +141,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
       if (wanted && found.size === wanted.size) break;
     }
     // Put back what we looked at but were not asked to move: visible again in
-    // a second. (Not 0: the local cloud's SQS engine, fauxqs 2.4.1 with
-    // persistence, drops a message from memory on ChangeMessageVisibility 0.)
+    // a second.
     await Promise.all(
       skipped.map((m) =>
         deps.sqs
@@ -185,9 +184,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           let oldestAgeSeconds: number | null = null;
           if (spec.kind === "dlq") {
             // A DLQ has no consumer and no redrive policy, so looking costs nothing.
-            // In-flight dead letters count: they are being peeked or redriven
-            // (and the local SQS engine reports peeked ones as in flight until
-            // the queue's next receive).
+            // In-flight dead letters count: they are being peeked or redriven.
             if (visible + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) > 0) {
               const sent = (await peekMessages(url, 10))
                 .map((m) => Number(m.Attributes?.SentTimestamp))
@@ -249,17 +246,18 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
         const { orderId, correlationId } = describeDeadLetter(message);
         if (orderId) orders.set(orderId, { orderId, correlationId });
       }
+      // What the task will move: counted before it starts, as it may finish first.
+      const { Attributes = {} } = await deps.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: deps.queue(dlq).url,
+          AttributeNames: ["ApproximateNumberOfMessages"],
+        }),
+      );
       try {
         const { TaskHandle } = await deps.sqs.send(
           new StartMessageMoveTaskCommand({
             SourceArn: deps.queue(dlq).arn,
             DestinationArn: deps.queue(source).arn,
-          }),
-        );
-        const { Attributes = {} } = await deps.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: deps.queue(dlq).url,
-            AttributeNames: ["ApproximateNumberOfMessages"],
           }),
         );
         return {
