@@ -80,10 +80,15 @@ async function noteDeadLetter(
       reason: error instanceof Error ? error.message : String(error),
       actor,
     },
-  ).catch((failure: unknown) =>
-    log.warn("could not note the dead letter on the order's journal", {
-      error: failure as Error,
-    }),
+  ).then(
+    (noted) => {
+      if (!noted)
+        log.info("the order's journal already has this dead letter: a duplicate delivery");
+    },
+    (failure: unknown) =>
+      log.warn("could not note the dead letter on the order's journal", {
+        error: failure as Error,
+      }),
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([
