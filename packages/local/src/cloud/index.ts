@@ -263,11 +263,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // Execution environments per function. One runs its handler's JavaScript
     // on one thread, so past the machine's cores more of them add no CPU, and
     // each compiles (JIT) the handler and the AWS SDK for itself: on two cores,
-    // four per function instead of two cost ~20 % more CPU per order over a
-    // run's first few hundred orders (262 vs 220 ms, bench/pipeline.ts). The
-    // price is less overlap for handlers that mostly wait: chaos mode's slow
-    // DynamoDB made a 500-order soak settle in 656 s instead of 518. Queue
-    // consumers get room for their mappings' MaximumConcurrency.
+    // `pnpm bench`'s 300 orders end to end cost 225 ms of machine CPU each with
+    // four per function, 183 ms with two (docs/benchmark/REPORT.md, where the
+    // V8 compiler threads' and each function's shares are listed). The price
+    // is less overlap for handlers that mostly wait: chaos mode's slow DynamoDB
+    // made a 500-order soak settle in 656 s instead of 518. Queue consumers get
+    // room for their mappings' MaximumConcurrency.
     const defaultEnvironments = Math.min(4, Math.max(2, availableParallelism()));
     const environments = (name: string) =>
       Math.max(defaultEnvironments, mappedConcurrency.get(name) ?? 0);
