@@ -39,28 +39,37 @@ export function timeline(items: readonly { journal?: unknown }[]): JournalEntry[
 
 /**
  * Append an entry to an existing order on its own (operator actions, DLQ
- * arrivals, redrives): the admin API and the local cloud call this.
+ * arrivals, redrives): the admin API and the local cloud call this. With
+ * `once`, the entry is appended only if none was under that key before (the
+ * order keeps its keys in a set), so a redelivered message writes its entry
+ * once. Returns whether it was appended.
  */
 export async function appendToOrder(
   db: { doc: DynamoDBDocumentClient; ordersTable: string },
   orderId: string,
   entry: JournalEntry,
-): Promise<void> {
+  once?: string,
+): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.ordersTable,
         Key: orderKey(orderId),
-        UpdateExpression: `SET ${appendJournalExpression}`,
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: journalNames,
-        ExpressionAttributeValues: journalValues(JournalEntry.parse(entry)),
+        UpdateExpression: `SET ${appendJournalExpression}${once ? " ADD #keys :keys" : ""}`,
+        ConditionExpression: `attribute_exists(pk)${once ? " AND NOT contains(#keys, :key)" : ""}`,
+        ExpressionAttributeNames: { ...journalNames, ...(once ? { "#keys": "journalKeys" } : {}) },
+        ExpressionAttributeValues: {
+          ...journalValues(JournalEntry.parse(entry)),
+          ...(once ? { ":keys": new Set([once]), ":key": once } : {}),
+        },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
     );
+    return true;
   } catch (error) {
-    if (isConditionalCheckFailed(error)) {
-      throw new DomainError("ORDER_NOT_FOUND", `Order ${orderId} does not exist`, 404);
-    }
-    throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
+    // The order exists, so the condition that failed is `once`'s.
+    if ((error as { Item?: unknown }).Item) return false;
+    throw new DomainError("ORDER_NOT_FOUND", `Order ${orderId} does not exist`, 404);
   }
 }

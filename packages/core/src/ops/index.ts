@@ -1,7 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { DomainError, isConditionalCheckFailed } from "../errors";
-import { appendJournalExpression, journalEntry, journalNames, journalValues } from "../journal";
-import { orderKey } from "../order/keys";
+import { appendToOrder, journalEntry } from "../journal";
 import type { OrdersDb } from "../order/repository";
 
 // Dead letters and the orders they concern: which order a message is about
@@ -60,9 +57,9 @@ export function orderOfMessage(body: string): MessageRef | undefined {
  * A message's last attempt failed: the queue's redrive policy moves it to
  * `dlq` on its next receive. Written by the consumer that saw it fail, with
  * why, so the order's timeline says where the message went and what to fix
- * before redriving it. Once per message: the order keeps the ids of the
- * messages it noted, so a duplicate delivery of the last receive (SQS is at
- * least once) adds nothing. Returns whether this call noted it.
+ * before redriving it. Once per message: a duplicate delivery of the last
+ * receive (SQS is at least once) adds nothing. Returns whether this call
+ * noted it.
  */
 export async function recordDlqArrival(
   db: OrdersDb,
@@ -77,40 +74,23 @@ export async function recordDlqArrival(
     actor: string;
   },
 ): Promise<boolean> {
-  const entry = journalEntry({
-    kind: "DLQ_ARRIVAL",
-    message: `Message ${input.messageId} failed its last attempt (receive ${input.attempts}) from ${input.queue}; it goes to ${input.dlq}: ${input.reason.slice(0, 300)}`,
-    correlationId: input.correlationId,
-    actor: input.actor,
-    data: {
-      queue: input.queue,
-      dlq: input.dlq,
-      messageId: input.messageId,
-      attempts: input.attempts,
-      error: input.error,
-      reason: input.reason.slice(0, 1000),
-    },
-  });
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.ordersTable,
-        Key: orderKey(input.orderId),
-        UpdateExpression: `SET ${appendJournalExpression} ADD #noted :messageIds`,
-        ConditionExpression: "attribute_exists(pk) AND NOT contains(#noted, :messageId)",
-        ExpressionAttributeNames: { ...journalNames, "#noted": "deadLettersNoted" },
-        ExpressionAttributeValues: {
-          ...journalValues(entry),
-          ":messageIds": new Set([input.messageId]),
-          ":messageId": input.messageId,
-        },
-        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    if ((error as { Item?: unknown }).Item) return false;
-    throw new DomainError("ORDER_NOT_FOUND", `Order ${input.orderId} does not exist`, 404);
-  }
+  return appendToOrder(
+    db,
+    input.orderId,
+    journalEntry({
+      kind: "DLQ_ARRIVAL",
+      message: `Message ${input.messageId} failed its last attempt (receive ${input.attempts}) from ${input.queue}; it goes to ${input.dlq}: ${input.reason.slice(0, 300)}`,
+      correlationId: input.correlationId,
+      actor: input.actor,
+      data: {
+        queue: input.queue,
+        dlq: input.dlq,
+        messageId: input.messageId,
+        attempts: input.attempts,
+        error: input.error,
+        reason: input.reason.slice(0, 1000),
+      },
+    }),
+    `dlq:${input.messageId}`,
+  );
 }
