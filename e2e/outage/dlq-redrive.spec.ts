@@ -101,6 +101,8 @@ test("sandbox outage → PaymentQueueDlq → redrive from the console → FULFIL
       await expect(timeline).toContainText(/Redriven from PaymentQueueDlq by e2e-ops-olga/);
       await expect(timeline).toContainText(/fulfilled/i);
     }
+    // The last one came back through "Redrive all": its incident, as an operator reads it.
+    await screenshotAtViewports(ops, "order-detail-redriven");
   } finally {
     await setSandbox(request, "up");
     await setVisibilityTimeout(request, "PaymentQueue", visibility);

@@ -196,7 +196,13 @@ function Timeline({ entries, compact }: { entries: JournalEntryView[]; compact?:
           <time dateTime={e.at} title={dateTime(e.at)}>
             {time(e.at)}
           </time>
-          <span className="tl-kind">{e.kind.replace(/_/g, " ").toLowerCase()}</span>
+          <span className="tl-kind">
+            {/* capitalised by CSS; an acronym keeps its capitals */}
+            {e.kind
+              .replace(/_/g, " ")
+              .toLowerCase()
+              .replace(/\bdlq\b/, "DLQ")}
+          </span>
           <span>
             {e.message} <span className="muted small">— {e.actor}</span>
           </span>
