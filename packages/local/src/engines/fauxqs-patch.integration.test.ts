@@ -14,7 +14,8 @@ import { fakeCredentials, REGION } from "../config";
 import { type SqsSnsEngine, startSqsSns } from "./sqs-sns";
 
 // The two defects patches/fauxqs@2.4.1.patch mends, shown through the SDK
-// against a persisted fauxqs as the local cloud runs it.
+// against a persisted fauxqs as the local cloud runs it. (Its third change,
+// SQLite's synchronous = NORMAL, is a connection setting: nothing to see here.)
 describe("fauxqs as patched", () => {
   let dataDir: string;
   let engine: SqsSnsEngine;
