@@ -24,7 +24,7 @@ import { runSoak, type SoakResult } from "../proof/soak";
 import { benchStepFunctions, type StepFunctionsBench } from "../stepfunctions/bench";
 import { benchIngressInProcess, type IngressInProcessBench } from "./ingress-in-process";
 import { type BenchRow, benchHops, benchStartToHealthy } from "./local-cloud";
-import { benchPipeline, formatPipelineBench, type PipelineBench } from "./pipeline";
+import { benchPipeline, type CpuPart, formatPipelineBench, type PipelineBench } from "./pipeline";
 
 const args = process.argv.slice(2);
 const { values } = parseArgs({
@@ -234,18 +234,54 @@ let pipeline: PipelineBench | undefined;
       },
     );
   }
-  if (pipeline?.orderCpuByPart && pipeline.cpu) {
-    const whole = pipeline.cpu.order.machineMs;
-    add(
-      pipeline.orderCpuByPart.map(
-        ({ part, ms }): Figure => ({
-          section: "Pipeline: where an order's CPU goes",
-          name: part,
-          value: ms,
+  if (pipeline?.cpu) {
+    const { cpu } = pipeline;
+    // Where each unit's CPU went, and how much of the target's CPU budget the
+    // engines and the cloud's own services spend before any handler runs.
+    const split = (
+      unit: string,
+      parts: CpuPart[] | undefined,
+      whole: number,
+      budget: { target: string; name: string; ms: number },
+    ): Figure[] => {
+      if (!parts) return [];
+      const engines = parts.filter((p) => p.engine).reduce((sum, p) => sum + p.ms, 0);
+      const handlers = parts
+        .filter((p) => !p.engine && !p.part.startsWith("rest of the machine"))
+        .reduce((sum, p) => sum + p.ms, 0);
+      return [
+        {
+          section: `Pipeline: where ${unit}'s CPU goes`,
+          name: "DynamoDB Local and the cloud's main thread together",
+          value: engines,
           unit: "ms",
-          note: `${((100 * ms) / whole).toFixed(0)} % of the ${num(whole)} ms of machine CPU per order above`,
-        }),
-      ),
+          limit: { name: budget.name, value: budget.ms, unit: "ms" },
+          note: `what the ${budget.target} target leaves the Lambda environments and V8's background threads: ${num(Math.max(0, budget.ms - engines))} ms; they spent ${num(handlers)} ms`,
+        },
+        ...parts.map(
+          ({ part, ms }): Figure => ({
+            section: `Pipeline: where ${unit}'s CPU goes`,
+            name: part,
+            value: ms,
+            unit: "ms",
+            note: `${((100 * ms) / whole).toFixed(0)} % of the ${num(whole)} ms of machine CPU per ${unit.replace(/^an? /, "")} above`,
+          }),
+        ),
+      ];
+    };
+    add(
+      split("an ingress request", pipeline.ingressCpuByPart, cpu.ingressRequest.machineMs, {
+        target: "0.70",
+        name: "the CPU a request may cost at the 0.70 target: its calls direct ÷ 0.70",
+        ms: cpu.ingressCalls.machineMs / 0.7,
+      }),
+    );
+    add(
+      split("an order", pipeline.orderCpuByPart, cpu.order.machineMs, {
+        target: "0.60",
+        name: `the CPU an order may cost at the 0.60 target: ${WRITE_BUDGET} raw puts ÷ 0.60`,
+        ms: (WRITE_BUDGET * cpu.rawPut.machineMs) / 0.6,
+      }),
     );
   }
   const inProcess: IngressInProcessBench | undefined = await step(

@@ -72,7 +72,17 @@ export interface PipelineBench {
   /** CPU per unit of work (Linux only): per ingress request, per its direct calls, per order, per raw put. */
   cpu?: Record<"ingressRequest" | "ingressCalls" | "order" | "rawPut", CpuCost>;
   /** Where an order's machine CPU went (Linux only): ms per order by part, largest first. */
-  orderCpuByPart?: { part: string; ms: number }[];
+  orderCpuByPart?: CpuPart[];
+  /** Where an ingress request's machine CPU went (Linux only), the same way. */
+  ingressCpuByPart?: CpuPart[];
+}
+
+/** One part of a unit of work's machine CPU, in ms per unit. */
+export interface CpuPart {
+  part: string;
+  ms: number;
+  /** DynamoDB Local or the cloud's main thread: what every handler rides on. */
+  engine: boolean;
 }
 
 /** CPU for one unit of work, in ms: the whole machine's, and DynamoDB Local's share of it. */
@@ -114,16 +124,28 @@ async function meteredLoop(
   call: (i: number) => Promise<void>,
 ) {
   const spent = cpuMeter(pid);
+  const threadsSpent = threadCpuMeter();
   const loop = await closedLoop(total, concurrency, call);
-  return { ...loop, cpu: spent() };
+  return { ...loop, cpu: spent(), threads: threadsSpent() };
 }
 
 /** Several rounds of one closed loop as one measurement: all calls over all their time. */
-function combine(rounds: { latencies: number[]; seconds: number; cpu?: CpuSpent }[]) {
+function combine(
+  rounds: {
+    latencies: number[];
+    seconds: number;
+    cpu?: CpuSpent;
+    threads?: Map<string, number>;
+  }[],
+) {
   const latencies = rounds.flatMap((r) => r.latencies);
   const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
   const metered = rounds.every((r) => r.cpu);
+  const threads = rounds.every((r) => r.threads) ? new Map<string, number>() : undefined;
+  for (const round of rounds)
+    for (const [name, ms] of round.threads ?? []) threads?.set(name, (threads.get(name) ?? 0) + ms);
   return {
+    threads,
     latencies,
     perSecond: latencies.length / seconds,
     cost: metered
@@ -134,6 +156,12 @@ function combine(rounds: { latencies: number[]; seconds: number; cpu?: CpuSpent 
           },
           latencies.length,
         )
+      : undefined,
+    spent: metered
+      ? {
+          machineMs: rounds.reduce((sum, r) => sum + r.cpu!.machineMs, 0),
+          processMs: rounds.reduce((sum, r) => sum + r.cpu!.processMs, 0),
+        }
       : undefined,
   };
 }
@@ -387,6 +415,9 @@ export async function benchPipeline(
       ...(orderSpent && byThread
         ? { orderCpuByPart: cpuByPart(orderSpent, byThread, orders) }
         : {}),
+      ...(ingress.spent && ingress.threads
+        ? { ingressCpuByPart: cpuByPart(ingress.spent, ingress.threads, ingress.latencies.length) }
+        : {}),
     };
   } finally {
     ddb.destroy();
@@ -397,23 +428,21 @@ export async function benchPipeline(
 }
 
 /**
- * The run's machine CPU split by what spent it, per order: DynamoDB Local's
- * JVM, each Lambda function's environments, the local cloud's main thread,
- * V8's background threads, and what is left (the kernel, other processes).
+ * The run's machine CPU split by what spent it, per unit of work (an order, a
+ * request): DynamoDB Local's JVM, each Lambda function's environments, the
+ * local cloud's main thread, V8's background threads, and what is left (the
+ * kernel, other processes).
  */
-function cpuByPart(machine: CpuSpent, byThread: Map<string, number>, orders: number) {
+function cpuByPart(machine: CpuSpent, byThread: Map<string, number>, units: number): CpuPart[] {
   // Linux keeps 15 characters of a thread's name: "lambda:PaymentS".
   const functionOf = (thread: string) =>
     Object.keys(functions).find((name) => `lambda:${name}`.startsWith(thread)) ??
     thread.slice("lambda:".length);
-  const parts = new Map<string, number>([["DynamoDB Local (its JVM)", machine.processMs]]);
+  const engines = [DYNAMODB_PART, MAIN_PART];
+  const parts = new Map<string, number>([[DYNAMODB_PART, machine.processMs]]);
   const add = (part: string, ms: number) => parts.set(part, (parts.get(part) ?? 0) + ms);
   for (const [thread, ms] of byThread) {
-    if (thread === "main")
-      add(
-        "main thread: gateway, AWS endpoint, EventBridge, Step Functions, SQS and SNS, logs, the bench's client",
-        ms,
-      );
+    if (thread === "main") add(MAIN_PART, ms);
     else if (thread === "V8Worker") add("V8 background threads: garbage collection, JIT", ms);
     else if (thread.startsWith("lambda:")) add(`λ ${functionOf(thread)}`, ms);
     else add("other threads of the cloud's process", ms);
@@ -421,10 +450,14 @@ function cpuByPart(machine: CpuSpent, byThread: Map<string, number>, orders: num
   const counted = [...parts.values()].reduce((sum, ms) => sum + ms, 0);
   add("rest of the machine: kernel, other processes", Math.max(0, machine.machineMs - counted));
   return [...parts]
-    .map(([part, ms]) => ({ part, ms: ms / orders }))
+    .map(([part, ms]) => ({ part, ms: ms / units, engine: engines.includes(part) }))
     .filter(({ ms }) => ms >= 0.05)
     .sort((a, b) => b.ms - a.ms);
 }
+
+const DYNAMODB_PART = "DynamoDB Local (its JVM)";
+const MAIN_PART =
+  "main thread: gateway, AWS endpoint, EventBridge, Step Functions, SQS and SNS, logs, the bench's client";
 
 /** Copies a stopped cloud's log database to `<into>/<name>.logs.sqlite`, replacing the last run's. */
 function keepLogs(dataDir: string, into: string, name: string) {
@@ -547,6 +580,11 @@ export function formatPipelineBench(b: PipelineBench): string[] {
       ? [
           `CPU per request    ${cost(b.cpu.ingressRequest)} vs its DynamoDB calls direct ${cost(b.cpu.ingressCalls)}: ×${f(b.cpu.ingressRequest.machineMs / b.cpu.ingressCalls.machineMs, 2)} (the 0.70 target needs ≤ ×${f(1 / 0.7, 2)})`,
           `CPU per order      ${cost(b.cpu.order)} vs ${WRITE_BUDGET} raw puts ${cost(b.cpu.rawPut, WRITE_BUDGET)}: ×${f(b.cpu.order.machineMs / (WRITE_BUDGET * b.cpu.rawPut.machineMs), 2)} (the 0.60 target needs ≤ ×${f(1 / 0.6, 2)})`,
+        ]
+      : []),
+    ...(b.ingressCpuByPart
+      ? [
+          `CPU per request by part: ${b.ingressCpuByPart.map(({ part, ms }) => `${part.split(":")[0]} ${f(ms)} ms`).join(", ")}`,
         ]
       : []),
     ...(b.orderCpuByPart
