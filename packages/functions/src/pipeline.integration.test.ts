@@ -14,7 +14,7 @@ import {
 import { type DynamoDbLocal, linkEnv, startDynamoDbLocal } from "@orders/core/testing";
 import { orderPolicy } from "@orders/core/topology";
 import type { SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { serveFetch } from "./lib/serve";
 import { httpEvent, lambdaContext, sqsEvent } from "./lib/test-events";
 
@@ -166,10 +166,13 @@ describe("payment worker", () => {
     expect((await ledger(flaky.orderId)).authorizations).toHaveLength(1);
   });
 
-  it("on a record's last receive, a failure puts where it goes and why on the order's timeline, once", async () => {
+  it("on a record's last receive, a failure puts where it goes and why on the order's timeline and counts it, once", async () => {
     // The card fails its first three authorisations: receive 4 of 5, then 5
     // of 5 delivered twice (SQS is at least once).
     const order = await placeOrder([{ sku: "SKU-CABLE", quantity: 1 }], "tok_transient_3");
+    const { metrics } = await import("./lib/observability");
+    const added = vi.spyOn(metrics, "addMetric");
+    const dlqArrivals = () => added.mock.calls.filter(([name]) => name === "DlqArrivals").length;
     const deliver = async (batch: SQSEvent) => {
       const result = await h.paymentWorker(batch);
       expect(result.batchItemFailures).toHaveLength(1);
@@ -182,10 +185,14 @@ describe("payment worker", () => {
       return batch;
     };
     expect(await deliver(await receive(4))).toEqual([]);
+    expect(dlqArrivals()).toBe(0);
     const last = await receive(5);
     expect(await deliver(last)).toHaveLength(1);
+    expect(dlqArrivals()).toBe(1);
     const [entry, ...more] = await deliver(last);
     expect(more).toEqual([]);
+    expect(dlqArrivals()).toBe(1);
+    added.mockRestore();
     expect(entry).toMatchObject({
       actor: "payment-worker",
       correlationId: order.correlationId,

@@ -10,7 +10,9 @@ import { Resource } from "./resource";
 // moment our code can see it coming is the last attempt failing. There, before
 // the failure goes back to the batch processor, the order's timeline gets a
 // DLQ_ARRIVAL entry with the reason (the console shows it where an operator
-// looks first) and the DlqArrivals metric counts it. A whole batch that fails
+// looks first) and the DlqArrivals metric counts it, once per message: a
+// duplicate delivery of the last receive (SQS is at least once) finds the
+// entry already written and counts nothing. A whole batch that fails
 // (a crash, a timeout) passes no record through here: its messages still
 // reach the DLQ, seen by its depth alarm and the console's queue page.
 
@@ -57,14 +59,16 @@ async function noteDeadLetter(
     ...(ref ? { order_id: ref.orderId } : {}),
     message_id: record.messageId,
   });
-  count("DlqArrivals");
   log.error("last attempt failed; the message goes to its dead-letter queue", {
     queue,
     dlq,
     attempts,
     error: error as Error,
   });
-  if (!ref) return;
+  if (!ref) {
+    count("DlqArrivals");
+    return;
+  }
   // Best effort and bounded: noting never changes the record's outcome or
   // holds up the batch. A write that outlives the bound still finishes (or
   // fails) on its own, logged, never as an unhandled rejection.
@@ -84,16 +88,24 @@ async function noteDeadLetter(
     (noted) => {
       if (!noted)
         log.info("the order's journal already has this dead letter: a duplicate delivery");
+      return noted ? "noted" : "duplicate";
     },
-    (failure: unknown) =>
+    (failure: unknown) => {
       log.warn("could not note the dead letter on the order's journal", {
         error: failure as Error,
-      }),
+      });
+      return "unknown";
+    },
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
+  const outcome = await Promise.race([
     noting,
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, NOTE_WITHIN_MS))),
+    new Promise<"unknown">(
+      (resolve) => (timer = setTimeout(() => resolve("unknown"), NOTE_WITHIN_MS)),
+    ),
   ]);
   clearTimeout(timer);
+  // Counted within the invocation, so this batch's metrics carry it. Only a
+  // known duplicate is left out: when the journal cannot say, count it.
+  if (outcome !== "duplicate") count("DlqArrivals");
 }
