@@ -10,12 +10,22 @@ export interface CpuSpent {
   machineMs: number;
   /** CPU time of the process, in ms. */
   processMs: number;
+  /**
+   * Of that, its JIT compiler threads' (a JVM's "C1/C2 CompilerThread"): they
+   * compile at their own pace while the JVM warms, whatever it serves, so their
+   * CPU lands on whatever runs meanwhile. A compiler thread that exited within
+   * the window is not counted (HotSpot may stop idle ones): never more than spent.
+   */
+  jitMs: number;
 }
+
+/** HotSpot's compiler threads, as Linux cuts their names to 15 characters. */
+const JIT_THREAD = /CompilerThre/;
 
 /** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms. */
 const TICK_MS = 10;
 
-function sample(pid: number): CpuSpent | undefined {
+function sample(pid: number): (Omit<CpuSpent, "jitMs"> & { jit: Map<string, number> }) | undefined {
   try {
     // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
     const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
@@ -25,7 +35,10 @@ function sample(pid: number): CpuSpent | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const own = Number(fields[11]) + Number(fields[12]);
-    return { machineMs: busy * TICK_MS, processMs: own * TICK_MS };
+    const jit = new Map<string, number>();
+    for (const [tid, { name, ms }] of threadSample(pid) ?? [])
+      if (JIT_THREAD.test(name)) jit.set(tid, ms);
+    return { machineMs: busy * TICK_MS, processMs: own * TICK_MS, jit };
   } catch {
     return undefined;
   }
@@ -37,24 +50,29 @@ export function cpuMeter(pid: number): () => CpuSpent | undefined {
   return () => {
     const end = sample(pid);
     if (!start || !end) return undefined;
+    let jitMs = 0;
+    for (const [tid, ms] of end.jit) jitMs += ms - (start.jit.get(tid) ?? 0);
     return {
       machineMs: end.machineMs - start.machineMs,
       processMs: end.processMs - start.processMs,
+      jitMs,
     };
   };
 }
 
-/** CPU time of each of this process's live threads, in ms, by thread id and name. */
-function threadSample(): Map<string, { name: string; ms: number }> | undefined {
+/** CPU time of each of a process's live threads, in ms, by thread id and name. */
+function threadSample(
+  pid: number = process.pid,
+): Map<string, { name: string; ms: number }> | undefined {
   try {
     const threads = new Map<string, { name: string; ms: number }>();
-    for (const tid of readdirSync("/proc/self/task")) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
         const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-        threads.set(tid, { name: tid === String(process.pid) ? "main" : name, ms });
+        threads.set(tid, { name: tid === String(pid) ? "main" : name, ms });
       } catch {
         // the thread ended between the listing and the read
       }

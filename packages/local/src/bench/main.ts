@@ -24,7 +24,13 @@ import { runSoak, type SoakResult } from "../proof/soak";
 import { benchStepFunctions, type StepFunctionsBench } from "../stepfunctions/bench";
 import { benchIngressInProcess, type IngressInProcessBench } from "./ingress-in-process";
 import { type BenchRow, benchHops, benchStartToHealthy } from "./local-cloud";
-import { benchPipeline, type CpuPart, formatPipelineBench, type PipelineBench } from "./pipeline";
+import {
+  benchPipeline,
+  type CpuCost,
+  type CpuPart,
+  formatPipelineBench,
+  type PipelineBench,
+} from "./pipeline";
 
 const args = process.argv.slice(2);
 const { values } = parseArgs({
@@ -209,7 +215,7 @@ let pipeline: PipelineBench | undefined;
                 value: p.cpu.ingressCalls.machineMs,
                 unit: "ms",
               },
-              note: `all cores, from /proc; the 0.70 target needs ≤ ${(1 / 0.7).toFixed(2)}; DynamoDB Local's share ${num(p.cpu.ingressRequest.dynamodbMs)} ms vs ${num(p.cpu.ingressCalls.dynamodbMs)} ms`,
+              note: `all cores, from /proc; the 0.70 target needs ≤ ${(1 / 0.7).toFixed(2)}; DynamoDB Local's share ${num(p.cpu.ingressRequest.dynamodbMs)} ms vs ${num(p.cpu.ingressCalls.dynamodbMs)} ms, of which its JIT compiler's ${num(p.cpu.ingressRequest.dynamodbJitMs)} ms vs ${num(p.cpu.ingressCalls.dynamodbJitMs)} ms`,
             } satisfies Figure,
             {
               section: "Pipeline",
@@ -245,10 +251,10 @@ let pipeline: PipelineBench | undefined;
       budget: { target: string; name: string; ms: number },
     ): Figure[] => {
       if (!parts) return [];
-      const engines = parts.filter((p) => p.engine).reduce((sum, p) => sum + p.ms, 0);
-      const handlers = parts
-        .filter((p) => !p.engine && !p.part.startsWith("rest of the machine"))
-        .reduce((sum, p) => sum + p.ms, 0);
+      const total = (kind: CpuPart["kind"]) =>
+        parts.filter((p) => p.kind === kind).reduce((sum, p) => sum + p.ms, 0);
+      const engines = total("engines");
+      const handlers = total("handlers");
       return [
         {
           section: `Pipeline: where ${unit}'s CPU goes`,
@@ -269,18 +275,21 @@ let pipeline: PipelineBench | undefined;
         ),
       ];
     };
+    // Budgets leave out DynamoDB Local's JIT compiler on both sides: it runs
+    // by the clock, so it weighs on a slower round more without being its cost.
+    const ownCpu = (c: CpuCost) => c.machineMs - c.dynamodbJitMs;
     add(
       split("an ingress request", pipeline.ingressCpuByPart, cpu.ingressRequest.machineMs, {
         target: "0.70",
-        name: "the CPU a request may cost at the 0.70 target: its calls direct ÷ 0.70",
-        ms: cpu.ingressCalls.machineMs / 0.7,
+        name: "the CPU a request may cost at the 0.70 target: its calls direct ÷ 0.70, DynamoDB Local's JIT left out",
+        ms: ownCpu(cpu.ingressCalls) / 0.7,
       }),
     );
     add(
       split("an order", pipeline.orderCpuByPart, cpu.order.machineMs, {
         target: "0.60",
-        name: `the CPU an order may cost at the 0.60 target: ${WRITE_BUDGET} raw puts ÷ 0.60`,
-        ms: (WRITE_BUDGET * cpu.rawPut.machineMs) / 0.6,
+        name: `the CPU an order may cost at the 0.60 target: ${WRITE_BUDGET} raw puts ÷ 0.60, DynamoDB Local's JIT left out`,
+        ms: (WRITE_BUDGET * ownCpu(cpu.rawPut)) / 0.6,
       }),
     );
   }
