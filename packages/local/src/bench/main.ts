@@ -258,7 +258,7 @@ let pipeline: PipelineBench | undefined;
       return [
         {
           section: `Pipeline: where ${unit}'s CPU goes`,
-          name: "DynamoDB Local and the cloud's main thread together",
+          name: "DynamoDB Local's request work and the cloud's main thread together",
           value: engines,
           unit: "ms",
           limit: { name: budget.name, value: budget.ms, unit: "ms" },

@@ -610,18 +610,22 @@ export function formatPipelineBench(b: PipelineBench): string[] {
       : []),
     ...(b.ingressCpuByPart
       ? [
-          `CPU per request by part: ${b.ingressCpuByPart.map(({ part, ms }) => `${part.split(":")[0]} ${f(ms)} ms`).join(", ")}`,
+          `CPU per request by part: ${b.ingressCpuByPart.map(({ part, ms }) => `${shortPart(part)} ${f(ms)} ms`).join(", ")}`,
         ]
       : []),
     ...(b.orderCpuByPart
       ? [
-          `CPU per order by part: ${b.orderCpuByPart.map(({ part, ms }) => `${part.split(":")[0]} ${f(ms)} ms`).join(", ")}`,
+          `CPU per order by part: ${b.orderCpuByPart.map(({ part, ms }) => `${shortPart(part)} ${f(ms)} ms`).join(", ")}`,
         ]
       : []),
   ];
 }
 
-/** "12.3 ms (DynamoDB Local 4.5 ms)", for `times` units of work. */
+/** A part's name for one line of the terminal: "DynamoDB Local's JIT", "main thread", "λ Notifier". */
+const shortPart = (part: string) =>
+  part === DYNAMODB_JIT_PART ? "DynamoDB Local's JIT" : part.split(":")[0];
+
+/** "12.3 ms (DynamoDB Local 4.5 ms, its JIT 2.0 ms)", for `times` units of work. */
 function cost(c: CpuCost, times = 1) {
   return `${(c.machineMs * times).toFixed(1)} ms (DynamoDB Local ${(c.dynamodbMs * times).toFixed(1)} ms, its JIT ${(c.dynamodbJitMs * times).toFixed(1)} ms)`;
 }
