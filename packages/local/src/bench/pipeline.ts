@@ -153,27 +153,16 @@ function combine(
   const threads = rounds.every((r) => r.threads) ? new Map<string, number>() : undefined;
   for (const round of rounds)
     for (const [name, ms] of round.threads ?? []) threads?.set(name, (threads.get(name) ?? 0) + ms);
+  const total = (field: keyof CpuSpent) => rounds.reduce((sum, r) => sum + r.cpu![field], 0);
+  const spent: CpuSpent | undefined = metered
+    ? { machineMs: total("machineMs"), processMs: total("processMs"), jitMs: total("jitMs") }
+    : undefined;
   return {
     threads,
     latencies,
     perSecond: latencies.length / seconds,
-    cost: metered
-      ? costOf(
-          {
-            machineMs: rounds.reduce((sum, r) => sum + r.cpu!.machineMs, 0),
-            processMs: rounds.reduce((sum, r) => sum + r.cpu!.processMs, 0),
-            jitMs: rounds.reduce((sum, r) => sum + r.cpu!.jitMs, 0),
-          },
-          latencies.length,
-        )
-      : undefined,
-    spent: metered
-      ? {
-          machineMs: rounds.reduce((sum, r) => sum + r.cpu!.machineMs, 0),
-          processMs: rounds.reduce((sum, r) => sum + r.cpu!.processMs, 0),
-          jitMs: rounds.reduce((sum, r) => sum + r.cpu!.jitMs, 0),
-        }
-      : undefined,
+    spent,
+    cost: costOf(spent, latencies.length),
   };
 }
 
@@ -444,9 +433,9 @@ export async function benchPipeline(
 
 /**
  * The run's machine CPU split by what spent it, per unit of work (an order, a
- * request): DynamoDB Local's JVM, each Lambda function's environments, the
- * local cloud's main thread, V8's background threads, and what is left (the
- * kernel, other processes).
+ * request): DynamoDB Local's JVM (its request work and its JIT compiler
+ * apart), each Lambda function's environments, the local cloud's main thread,
+ * V8's background threads, and what is left (the kernel, other processes).
  */
 function cpuByPart(machine: CpuSpent, byThread: Map<string, number>, units: number): CpuPart[] {
   // Linux keeps 15 characters of a thread's name: "lambda:PaymentS".
