@@ -65,36 +65,50 @@ async function noteDeadLetter(
     attempts,
     error: error as Error,
   });
-  if (!ref) {
-    count("DlqArrivals");
-    return;
-  }
-  // Best effort and bounded: noting never changes the record's outcome or
-  // holds up the batch. A write that outlives the bound still finishes (or
-  // fails) on its own, logged, never as an unhandled rejection.
+  const outcome = ref
+    ? await noteOnJournal(
+        {
+          ...ref,
+          queue,
+          dlq,
+          messageId: record.messageId,
+          attempts,
+          error: error instanceof Error ? error.name : "Error",
+          reason: error instanceof Error ? error.message : String(error),
+          actor,
+        },
+        log,
+      )
+    : "unknown";
+  // Counted within the invocation, so this batch's metrics carry it. Only a
+  // known duplicate is left out: when the journal cannot say, count it.
+  if (outcome !== "duplicate") count("DlqArrivals");
+}
+
+/**
+ * The DLQ_ARRIVAL entry on the order's journal. Best effort and bounded:
+ * noting never changes the record's outcome or holds up the batch. A write
+ * that outlives the bound still finishes (or fails) on its own, logged, never
+ * as an unhandled rejection; its outcome is then "unknown".
+ */
+async function noteOnJournal(
+  arrival: Parameters<typeof recordDlqArrival>[1],
+  log: ReturnType<typeof recordLogger>,
+): Promise<"noted" | "duplicate" | "unknown"> {
   const noting = recordDlqArrival(
     { doc: documents, ordersTable: Resource.OrdersTable.name },
-    {
-      ...ref,
-      queue,
-      dlq,
-      messageId: record.messageId,
-      attempts,
-      error: error instanceof Error ? error.name : "Error",
-      reason: error instanceof Error ? error.message : String(error),
-      actor,
-    },
+    arrival,
   ).then(
     (noted) => {
       if (!noted)
         log.info("the order's journal already has this dead letter: a duplicate delivery");
-      return noted ? "noted" : "duplicate";
+      return noted ? ("noted" as const) : ("duplicate" as const);
     },
     (failure: unknown) => {
       log.warn("could not note the dead letter on the order's journal", {
         error: failure as Error,
       });
-      return "unknown";
+      return "unknown" as const;
     },
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -105,7 +119,5 @@ async function noteDeadLetter(
     ),
   ]);
   clearTimeout(timer);
-  // Counted within the invocation, so this batch's metrics carry it. Only a
-  // known duplicate is left out: when the journal cannot say, count it.
-  if (outcome !== "duplicate") count("DlqArrivals");
+  return outcome;
 }

@@ -264,11 +264,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     // on one thread, so past the machine's cores more of them add no CPU, and
     // each compiles (JIT) the handler and the AWS SDK for itself: on two cores,
     // `pnpm bench`'s 300 orders end to end cost 225 ms of machine CPU each with
-    // four per function, 183 ms with two (docs/benchmark/REPORT.md, where the
-    // V8 compiler threads' and each function's shares are listed). The price
-    // is less overlap for handlers that mostly wait: chaos mode's slow DynamoDB
-    // made a 500-order soak settle in 656 s instead of 518. Queue consumers get
-    // room for their mappings' MaximumConcurrency.
+    // four per function, 183 ms with two (the report committed in 0515afb,
+    // where the V8 compiler threads' and each function's shares are listed).
+    // The price is less overlap for handlers that mostly wait: in that run,
+    // chaos mode's slow DynamoDB made a 500-order soak settle in 656 s instead
+    // of 518. Queue consumers get room for their mappings' MaximumConcurrency.
     const defaultEnvironments = Math.min(4, Math.max(2, availableParallelism()));
     const environments = (name: string) =>
       Math.max(defaultEnvironments, mappedConcurrency.get(name) ?? 0);
