@@ -95,7 +95,9 @@ export function QueuesPage() {
                     <strong>{q.name}</strong> <DlqCount queue={q} />
                     <p className="muted small">
                       {catchesLabel[q.catches ?? ""]}
-                      {q.source ? ` · from ${q.source}` : ""} · oldest {age(q.oldestAgeSeconds)}
+                      {q.source ? ` · from ${q.source}` : ""}
+                      {/* an empty DLQ has no oldest letter to age */}
+                      {deadLetterCount(q) > 0 ? ` · oldest ${age(q.oldestAgeSeconds)}` : ""}
                     </p>
                   </div>
                   <button
