@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v aws >/dev/null || missing+=(awscli)
+# The conformance tests run Debian's CLI by its path (/usr/bin/aws): another `aws`
+# on PATH (a pip-installed v1 in a Python environment, say) does not stand in for it.
+[ -x /usr/bin/aws ] || missing+=(awscli)
 command -v jq >/dev/null || missing+=(jq)  # the README walk-through
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]} from Debian"
