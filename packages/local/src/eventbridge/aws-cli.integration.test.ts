@@ -4,7 +4,7 @@
 // shape for an invalid pattern, all as `aws events …` parses them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWS_CLI, type AwsCli, awsCli } from "../testing/aws-cli";
-import { sampleEvent } from "./pattern-cases";
+import { eventFor, sampleEvent, specialCharacterCases } from "./pattern-cases";
 import { ACCOUNT, type Bridge, REGION, type Sqs, startBridge, startSqs } from "./test-harness";
 
 let sqs: Sqs;
@@ -254,5 +254,35 @@ describe("aws events (AWS CLI against the local EventBridge)", { timeout: 120_00
     expect(described.stderr).toMatch(
       /\(ResourceNotFoundException\) when calling the DescribeRule operation.*: Rule bad-pattern does not exist on EventBus default\./,
     );
+  });
+});
+
+// A representative subset of the regex-special-character table, through botocore's wire format.
+const cliCases = specialCharacterCases.filter((c) =>
+  [
+    "wildcard ARN with a region (us-east-1)",
+    "wildcard S3 object ARN: the dot is literal",
+    "wildcard: escaped backslash before a star (literal \\ then any run)",
+    "anything-but prefix us-: a US region",
+  ].includes(c.name),
+);
+
+describe("aws events test-event-pattern with regex-special characters", {
+  timeout: 120_000,
+}, () => {
+  it("the subset is the one named", () => {
+    expect(cliCases).toHaveLength(4);
+  });
+
+  it.each(cliCases)("$name → $match ($doc)", async (c) => {
+    const out = await cli.json(
+      "events",
+      "test-event-pattern",
+      "--event-pattern",
+      JSON.stringify(c.pattern),
+      "--event",
+      JSON.stringify(eventFor(c)),
+    );
+    expect(out).toEqual({ Result: c.match });
   });
 });

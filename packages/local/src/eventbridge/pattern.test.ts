@@ -9,6 +9,12 @@ describe("event pattern matching (EventBridge docs examples)", () => {
     expect(compiled.matches(JSON.parse(JSON.stringify(eventFor(c))))).toBe(c.match);
   });
 
+  it("every case cites the AWS documentation page it comes from", () => {
+    for (const c of patternCases) {
+      expect(c.doc, c.name).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/eventbridge\//);
+    }
+  });
+
   it("5 and 5.0 are the same number when written as JSON text", () => {
     expect(parsePattern('{"detail":{"n":[5.0]}}').matches(JSON.parse('{"detail":{"n":5}}'))).toBe(
       true,

@@ -226,7 +226,9 @@ export function compileWildcard(text: string): RegExp {
       if (text[i + 1] === "*") fail(`Consecutive wildcard characters at pos ${i + 1}`);
       source += ".*";
     } else {
-      source += c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+      // Only the regex syntax characters: with the `u` flag an escaped `-` (any ARN with a
+      // region) is itself a syntax error.
+      source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     }
   }
   return new RegExp(`^${source}$`, "su");
