@@ -121,11 +121,23 @@ export const saga = new sst.Linkable("FulfillmentSaga", {
         "states:ListExecutions",
         "states:GetExecutionHistory",
         "states:StopExecution",
-        "states:SendTaskSuccess",
-        "states:SendTaskFailure",
-        "states:SendTaskHeartbeat",
       ],
       resources: [stateMachine.arn, executions],
     }),
+  ],
+});
+
+// Delivering an operator's decision (ApprovalCallbacks) needs the callbacks and
+// the execution's history, to tell a timed-out wait from an earlier delivery;
+// never starting or stopping executions. Callback permissions are granted on
+// the state machine whose tokens they answer (as CDK's grantTaskResponse does).
+export const sagaCallbacks = new sst.Linkable("SagaCallbacks", {
+  properties: { arn: stateMachine.arn },
+  include: [
+    sst.aws.permission({
+      actions: ["states:SendTaskSuccess", "states:SendTaskFailure"],
+      resources: [stateMachine.arn],
+    }),
+    sst.aws.permission({ actions: ["states:GetExecutionHistory"], resources: [executions] }),
   ],
 });

@@ -2,15 +2,18 @@ import { streamMappings } from "../packages/core/src/topology";
 import { bus } from "./bus";
 import { defineFunction, type LinkTargets } from "./functions";
 import { queues } from "./queues";
+import { sagaCallbacks } from "./saga";
 import { tables } from "./storage";
 import { eventSources, functionsOf } from "./wiring";
 
 // The transactional outbox (seed §8.2): committed writes to the orders table
 // reach the bus through its stream. A batch that keeps failing is bisected to
 // the poison record, retried a bounded number of times, and its position sent
-// to the StreamFailures queue instead of blocking the shard.
+// to the StreamFailures queue instead of blocking the shard. A second mapping
+// on the same stream (two readers per shard, DynamoDB Streams' limit) delivers
+// operators' decisions to the saga: ApprovalCallbacks, filtered to them.
 
-const targets: LinkTargets = { ...tables, ...queues, Bus: bus };
+const targets: LinkTargets = { ...tables, ...queues, Bus: bus, SagaCallbacks: sagaCallbacks };
 
 export const publishers = Object.fromEntries(
   functionsOf("streams").map((name) => {
@@ -54,6 +57,12 @@ export const mappings = Object.entries(streamMappings).map(([name, mapping]) => 
         args.destinationConfig = {
           onFailure: { destinationArn: queues[mapping.onFailure].arn },
         };
+        const filters: readonly Record<string, unknown>[] | undefined =
+          "filters" in mapping ? mapping.filters : undefined;
+        if (filters)
+          args.filterCriteria = {
+            filters: filters.map((pattern) => ({ pattern: JSON.stringify(pattern) })),
+          };
       },
     },
   });

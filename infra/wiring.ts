@@ -48,6 +48,7 @@ export const linkProvider = {
   Bus: "bus",
   NotificationsTopic: "notifications",
   FulfillmentSaga: "saga",
+  SagaCallbacks: "saga",
   PaymentProvider: "payment-sandbox",
   OrderPolicy: "config",
   Auth: "auth",

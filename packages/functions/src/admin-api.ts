@@ -75,7 +75,7 @@ export const ports: AdminPorts = {
   }),
   events: eventBridgeEvents({ eventBridge: eventBridge, bus: () => links().Bus }),
   orders: dynamoOrders(ordersDb),
-  approvals: dynamoApprovals({ db: ordersDb, sfn: stepFunctions }),
+  approvals: dynamoApprovals({ db: ordersDb }),
   logs: isLocalCloud()
     ? localLogs(() => process.env.AWS_ENDPOINT_URL!)
     : cloudWatchLogs({ logs: adminClients.cloudWatchLogs, logGroups: appLogGroups }),

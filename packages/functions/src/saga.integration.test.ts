@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { decideApproval } from "@orders/core/approval";
+import { decideApproval, decisionIn, deliverDecision } from "@orders/core/approval";
 import { eventFor } from "@orders/core/events";
 import { seedCatalog, stockKey } from "@orders/core/inventory";
 import { getOrder, getOrderDetails } from "@orders/core/order";
@@ -22,8 +22,9 @@ import { httpEvent, sqsEvent } from "./lib/test-events";
 // interpreter against these handlers, DynamoDB Local and the sandbox over
 // HTTP: proves the payloads each step receives, the error names Retry and
 // Catch match, and the compensation order, before the local cloud runs it.
-// The approval callback is the real decideApproval; only SendTask* is a
-// stand-in that resumes the paused task.
+// The approval is the real decideApproval, then the delivery ApprovalCallbacks
+// makes from its stream record; only SendTask* is a stand-in that resumes the
+// paused task.
 
 let ddb: DynamoDbLocal;
 let sandbox: Awaited<ReturnType<typeof serveFetch>>;
@@ -179,12 +180,17 @@ function runSaga(
       },
     };
     const orderId = String(input.MessageBody.orderId);
-    await options.onApproval?.((decision) =>
-      decideApproval(
-        { db: { ...db(), doc: adminDocuments }, sfn: sfn as never },
+    await options.onApproval?.(async (decision) => {
+      const before = await getOrder(db(), orderId);
+      await decideApproval(
+        { db: { ...db(), doc: adminDocuments } },
         { orderId, decision, decidedBy: "olivia" },
-      ).then(() => undefined),
-    );
+      );
+      // The decision write's stream record, as ApprovalCallbacks handles it.
+      const toDeliver = decisionIn(before, await getOrder(db(), orderId));
+      if (!toDeliver) throw new Error("the decision write carries no decision to deliver");
+      await deliverDecision({ db: db(), sfn: sfn as never }, toDeliver);
+    });
     return resumed;
   };
   const retryFast = Object.fromEntries(Object.keys(local).map((state) => [state, 20]));

@@ -12,22 +12,13 @@ import {
   recordPendingApproval,
 } from ".";
 
-// Approval decisions against a real DynamoDB Local. Step Functions is a
-// recording stand-in here (the callback's effect on the saga is the local
-// cloud's Step Functions tests' job); what is under test is the conditional
-// decision write and its conflicts.
+// Approval decisions against a real DynamoDB Local: the conditional decision
+// write and its conflicts. The decision reaches the saga from the write's
+// stream record (delivery.ts); its tests against the local cloud's Step
+// Functions live in packages/local (approval-delivery.integration.test.ts).
 
 let ddb: DynamoDbLocal;
 const db = () => ({ doc: ddb.doc, ordersTable: ddb.tableNames.OrdersTable });
-const callbacks: { command: string; input: Record<string, unknown> }[] = [];
-let sfnError: Error | undefined;
-const sfn = {
-  send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-    if (sfnError) throw sfnError;
-    callbacks.push({ command: command.constructor.name, input: command.input });
-    return {};
-  },
-} as never;
 
 beforeAll(async () => {
   ddb = await startDynamoDbLocal();
@@ -102,87 +93,61 @@ describe("approvals", () => {
     expect(JSON.stringify(items)).not.toContain("token-ord_a1");
   });
 
-  it("approves once: APPROVED, SendTaskSuccess; a second decision is a conflict", async () => {
+  it("approves once: APPROVED with the task token kept; a second decision is a conflict", async () => {
     await awaitingOrder("ord_a2");
-    callbacks.length = 0;
     const result = await decideApproval(
-      { db: db(), sfn },
+      { db: db() },
       { orderId: "ord_a2", decision: "APPROVE", decidedBy: "olivia", comment: "ok" },
     );
     expect(result).toMatchObject({ status: "APPROVED", decidedBy: "olivia" });
-    expect(callbacks).toEqual([
-      {
-        command: "SendTaskSuccessCommand",
-        input: expect.objectContaining({ taskToken: "token-ord_a2" }),
-      },
-    ]);
-    expect((await getOrder(db(), "ord_a2"))?.status).toBe("APPROVED");
+    const order = (await getOrder(db(), "ord_a2"))!;
+    expect(order.status).toBe("APPROVED");
+    // The stream record of this write is what delivers the callback.
+    expect(order.approval).toMatchObject({
+      status: "APPROVED",
+      taskToken: "token-ord_a2",
+      decidedBy: "olivia",
+      comment: "ok",
+    });
     const second = decideApproval(
-      { db: db(), sfn },
+      { db: db() },
       { orderId: "ord_a2", decision: "REJECT", decidedBy: "oscar" },
     );
     await expect(second).rejects.toBeInstanceOf(ApprovalConflict);
     await expect(second).rejects.toMatchObject({ code: "ALREADY_DECIDED", status: 409 });
-    expect(callbacks).toHaveLength(1);
+    expect((await getOrder(db(), "ord_a2"))?.approval?.decidedBy).toBe("olivia");
   });
 
   it("lets only one of two concurrent decisions win", async () => {
     await awaitingOrder("ord_a3");
-    callbacks.length = 0;
     const results = await Promise.allSettled([
-      decideApproval({ db: db(), sfn }, { orderId: "ord_a3", decision: "APPROVE", decidedBy: "a" }),
-      decideApproval({ db: db(), sfn }, { orderId: "ord_a3", decision: "REJECT", decidedBy: "b" }),
+      decideApproval({ db: db() }, { orderId: "ord_a3", decision: "APPROVE", decidedBy: "a" }),
+      decideApproval({ db: db() }, { orderId: "ord_a3", decision: "REJECT", decidedBy: "b" }),
     ]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(callbacks).toHaveLength(1);
+    const won = results.filter((r) => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    expect((await getOrder(db(), "ord_a3"))?.approval?.decidedBy).toBe(
+      (won[0] as PromiseFulfilledResult<{ decidedBy: string }>).value.decidedBy,
+    );
   });
 
-  it("rejects: SendTaskFailure with Rejected, status left for the saga's cancel", async () => {
+  it("rejects: REJECTED saved, the order's status left for the saga's cancel", async () => {
     await awaitingOrder("ord_a4");
-    callbacks.length = 0;
     await decideApproval(
-      { db: db(), sfn },
+      { db: db() },
       { orderId: "ord_a4", decision: "REJECT", decidedBy: "olivia", comment: "fraud" },
     );
-    expect(callbacks[0]).toMatchObject({
-      command: "SendTaskFailureCommand",
-      input: { error: "Rejected", cause: "Rejected by olivia: fraud" },
+    expect(await getOrder(db(), "ord_a4")).toMatchObject({
+      status: "AWAITING_APPROVAL",
+      approval: { status: "REJECTED", comment: "fraud", taskToken: "token-ord_a4" },
     });
-    expect((await getOrder(db(), "ord_a4"))?.approval?.status).toBe("REJECTED");
   });
 
   it("refuses a decision after the deadline", async () => {
     await awaitingOrder("ord_a5", "2020-01-01T00:00:00.000Z", 60);
     await expect(
-      decideApproval(
-        { db: db(), sfn },
-        { orderId: "ord_a5", decision: "APPROVE", decidedBy: "olivia" },
-      ),
+      decideApproval({ db: db() }, { orderId: "ord_a5", decision: "APPROVE", decidedBy: "olivia" }),
     ).rejects.toMatchObject({ code: "APPROVAL_EXPIRED", status: 409 });
-  });
-
-  it("ends EXPIRED when the saga already timed out (TaskTimedOut)", async () => {
-    await awaitingOrder("ord_a6");
-    sfnError = Object.assign(new Error("timed out"), { name: "TaskTimedOut" });
-    try {
-      await expect(
-        decideApproval(
-          { db: db(), sfn },
-          { orderId: "ord_a6", decision: "APPROVE", decidedBy: "olivia" },
-        ),
-      ).rejects.toMatchObject({ code: "APPROVAL_EXPIRED" });
-    } finally {
-      sfnError = undefined;
-    }
-    expect((await getOrder(db(), "ord_a6"))?.approval?.status).toBe("EXPIRED");
-    // The saga's timeout path then cancels the order.
-    await cancelOrder(db(), {
-      orderId: "ord_a6",
-      correlationId: "c",
-      executionArn: "arn:x",
-      error: { Error: "States.Timeout" },
-    });
-    expect((await getOrder(db(), "ord_a6"))?.status).toBe("CANCELLED");
   });
 
   it("marks a pending approval EXPIRED when the saga's wait times out", async () => {
@@ -196,19 +161,13 @@ describe("approvals", () => {
     const order = (await getOrder(db(), "ord_a7"))!;
     expect(order).toMatchObject({ status: "CANCELLED", approval: { status: "EXPIRED" } });
     await expect(
-      decideApproval(
-        { db: db(), sfn },
-        { orderId: "ord_a7", decision: "APPROVE", decidedBy: "late" },
-      ),
+      decideApproval({ db: db() }, { orderId: "ord_a7", decision: "APPROVE", decidedBy: "late" }),
     ).rejects.toMatchObject({ code: "APPROVAL_EXPIRED", status: 409 });
   });
 
   it("404s for an order without an approval", async () => {
     await expect(
-      decideApproval(
-        { db: db(), sfn },
-        { orderId: "ord_none", decision: "APPROVE", decidedBy: "x" },
-      ),
+      decideApproval({ db: db() }, { orderId: "ord_none", decision: "APPROVE", decidedBy: "x" }),
     ).rejects.toBeInstanceOf(ApprovalNotFound);
   });
 });

@@ -1,8 +1,3 @@
-import {
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  type SFNClient,
-} from "@aws-sdk/client-sfn";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DomainError, isConditionalCheckFailed } from "../errors";
@@ -21,8 +16,11 @@ import { OrderRecord } from "../order/schema";
 // with a task token; the approvals worker stores it on the order (status
 // AWAITING_APPROVAL, `approval.status` PENDING — listed through the byStatus
 // index); an operator decides through the admin API, which calls
-// `decideApproval`: a conditional PENDING → APPROVED/REJECTED write, then the
-// callback. Deciding twice, or after the deadline, is an ApprovalConflict.
+// `decideApproval`: a conditional PENDING → APPROVED/REJECTED write, which
+// keeps the task token on the item. That write is the commit point: its stream
+// record delivers the callback (./delivery.ts, the ApprovalCallbacks function),
+// retried until the saga has it, the way OrderPlaced leaves through the
+// stream. Deciding twice, or after the deadline, is an ApprovalConflict.
 
 /** The message AwaitApproval puts on the approvals queue (fulfillment-saga.asl.json). */
 export const ApprovalRequest = z.object({
@@ -166,7 +164,6 @@ export async function listPendingApprovals(
 
 export interface DecideDeps {
   db: OrdersDb;
-  sfn: Pick<SFNClient, "send">;
   now?: () => Date;
 }
 
@@ -179,8 +176,9 @@ export interface DecisionResult {
 
 /**
  * The admin API's approve/reject. Records the decision with a conditional
- * write (PENDING → APPROVED | REJECTED, before the deadline), then resumes the
- * saga. Throws ApprovalNotFound (404) or ApprovalConflict (409).
+ * write (PENDING → APPROVED | REJECTED, before the deadline) and returns: the
+ * saga resumes shortly after, when the write's stream record reaches
+ * ApprovalCallbacks. Throws ApprovalNotFound (404) or ApprovalConflict (409).
  */
 export async function decideApproval(
   deps: DecideDeps,
@@ -289,81 +287,7 @@ export async function decideApproval(
     );
   }
 
-  try {
-    await sendCallback(deps.sfn, order.approval.taskToken, status, {
-      decidedBy,
-      decidedAt: at,
-      comment,
-    });
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === "TaskTimedOut" || name === "TaskDoesNotExist" || name === "InvalidToken") {
-      await markExpired(deps.db, orderId, correlationId, at);
-      throw new ApprovalConflict("APPROVAL_EXPIRED", "The saga stopped waiting for this approval", {
-        callback: name,
-      });
-    }
-    throw error;
-  }
   return { orderId, status, decidedBy, decidedAt: at };
 }
 
-async function sendCallback(
-  sfn: Pick<SFNClient, "send">,
-  taskToken: string,
-  status: "APPROVED" | "REJECTED",
-  decision: { decidedBy: string; decidedAt: string; comment: string | undefined },
-) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (status === "APPROVED") {
-        await sfn.send(
-          new SendTaskSuccessCommand({
-            taskToken,
-            output: JSON.stringify({ approved: true, ...decision }),
-          }),
-        );
-      } else {
-        await sfn.send(
-          new SendTaskFailureCommand({
-            taskToken,
-            error: "Rejected",
-            cause: decision.comment
-              ? `Rejected by ${decision.decidedBy}: ${decision.comment}`
-              : `Rejected by ${decision.decidedBy}`,
-          }),
-        );
-      }
-      return;
-    } catch (error) {
-      const name = (error as { name?: string }).name ?? "";
-      const transient = [
-        "ThrottlingException",
-        "ServiceUnavailable",
-        "InternalServerError",
-        "TimeoutError",
-      ].includes(name);
-      if (!transient || attempt >= 3) throw error;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-    }
-  }
-}
-
-async function markExpired(db: OrdersDb, orderId: string, correlationId: string, at: string) {
-  const entry = journalEntry({
-    at,
-    kind: "APPROVAL_EXPIRED",
-    message: "The approval expired before the decision reached the saga",
-    correlationId,
-    actor: "admin-api",
-  });
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.ordersTable,
-      Key: orderKey(orderId),
-      UpdateExpression: `SET approval.#astatus = :expired, updatedAt = :at, ${appendJournalExpression}`,
-      ExpressionAttributeNames: { ...journalNames, "#astatus": "status" },
-      ExpressionAttributeValues: { ...journalValues(entry), ":expired": "EXPIRED", ":at": at },
-    }),
-  );
-}
+export * from "./delivery";

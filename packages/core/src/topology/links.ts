@@ -11,6 +11,11 @@ export interface LinkProperties {
   Bus: { name: string; arn: string };
   NotificationsTopic: { arn: string };
   FulfillmentSaga: { arn: string; name: string };
+  /**
+   * The saga's callbacks only: SendTaskSuccess/Failure and reading an
+   * execution's history (ApprovalCallbacks), none of FulfillmentSaga's start/stop.
+   */
+  SagaCallbacks: { arn: string };
   /** `auth: "iam"`: the URL wants SigV4-signed requests (a Lambda function URL with IAM auth). */
   PaymentProvider: { url: string; auth?: "iam" };
   OrderPolicy: {

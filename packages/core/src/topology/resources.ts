@@ -82,6 +82,7 @@ export type LinkName =
   | QueueName
   | "NotificationsTopic"
   | "FulfillmentSaga"
+  | "SagaCallbacks"
   | "PaymentProvider"
   | "OrderPolicy"
   | "Auth";
@@ -129,6 +130,12 @@ export const functions = {
     30,
     ["OrdersTable", "Bus"],
     "Orders stream → OrderPlaced.v1 / OrderStatusChanged.v1 on the bus (outbox)",
+  ),
+  ApprovalCallbacks: fn(
+    "approval-callbacks",
+    30,
+    ["OrdersTable", "SagaCallbacks"],
+    "Orders stream (decided approvals) → SendTaskSuccess/Failure to the saga (outbox); EXPIRED if its wait timed out",
   ),
   PaymentWorker: fn(
     "payment-worker",
@@ -417,6 +424,35 @@ export const streamMappings = {
     reportBatchItemFailures: true,
     onFailure: "StreamFailures",
   },
+  /**
+   * The outbox of operator decisions: the write that saves a decision (task
+   * token kept on the order) is the commit point, and its record delivers the
+   * callback to the saga. Filtered to approvals leaving PENDING, so the other
+   * writes never invoke the function (filtered records are not billed on AWS).
+   * A generous retry budget: a decision that gives up here is an approved
+   * order cancelled at its deadline; each retry is one idempotent callback.
+   */
+  ApprovalDecisions: {
+    table: "OrdersTable",
+    function: "ApprovalCallbacks",
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    maximumRetryAttempts: 100,
+    bisectBatchOnFunctionError: true,
+    reportBatchItemFailures: true,
+    onFailure: "StreamFailures",
+    filters: [
+      {
+        eventName: ["MODIFY"],
+        dynamodb: {
+          Keys: { sk: { S: ["META"] } },
+          OldImage: { approval: { M: { status: { S: ["PENDING"] } } } },
+          NewImage: { approval: { M: { status: { S: ["APPROVED", "REJECTED"] } } } },
+        },
+      },
+    ],
+  },
 } as const satisfies Record<
   string,
   {
@@ -429,6 +465,8 @@ export const streamMappings = {
     bisectBatchOnFunctionError: boolean;
     reportBatchItemFailures: boolean;
     onFailure: DlqName;
+    /** Lambda event filtering (FilterCriteria): only records matching one of these reach the function. */
+    filters?: readonly Record<string, unknown>[];
   }
 >;
 

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import type { SFNClient } from "@aws-sdk/client-sfn";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { getOrderItems, indexes, placeOrder } from "@orders/core/order";
 import { startDynamoDbLocal } from "@orders/core/testing";
@@ -143,7 +142,7 @@ export async function benchConsole(
     };
     const ports = {
       orders: dynamoOrders(() => db),
-      approvals: dynamoApprovals({ db: () => db, sfn: {} as SFNClient }),
+      approvals: dynamoApprovals({ db: () => db }),
       queues: new Proxy({}, { get: unused }),
       executions: new Proxy({}, { get: unused }),
       events: new Proxy({}, { get: unused }),

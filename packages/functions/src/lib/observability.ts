@@ -21,6 +21,8 @@ export const metricNames = {
   OrdersCancelled: "OrdersCancelled",
   ApprovalsRequested: "ApprovalsRequested",
   ApprovalsDecided: "ApprovalsDecided",
+  ApprovalsDelivered: "ApprovalsDelivered",
+  ApprovalsExpired: "ApprovalsExpired",
   DlqArrivals: "DlqArrivals",
   PaymentsAuthorised: "PaymentsAuthorised",
   PaymentsDeclined: "PaymentsDeclined",

@@ -12,6 +12,7 @@ import type { Chaos } from "../chaos";
 import { LOOPBACK } from "../config";
 import type { LogLine } from "../lambda/log-store";
 import type { LambdaRunner } from "../lambda/runner";
+import { CallbackFaultsInput, createCallbackFaults } from "./callback-faults";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
 import { createMessageMover } from "./message-move";
 import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
@@ -26,6 +27,7 @@ import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
 //   POST /2015-03-31/functions/<name>/invocations                   → the Lambda runner
 //   form-encoded Action=… (query protocol): SNS → fauxqs; SQS → translated to JSON and back to XML
 //   GET /_local/health                                              → every component's health
+//   GET|POST /_local/faults/saga-callbacks                          → fail SendTaskSuccess/Failure (callback-faults.ts)
 //   GET /_local/logs?correlationId=&from=&to=                       → handlers' log lines (admin API's local adapter)
 
 export interface ApiHandler {
@@ -46,8 +48,8 @@ export interface AwsEndpointOptions {
   stepFunctions?: ApiHandler;
   lambda?: LambdaRunner;
   health?: () => Promise<Record<string, ComponentHealth>>;
-  /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call. */
-  chaos?: Pick<Chaos, "dynamodbDelayMs">;
+  /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call, failed saga callbacks. */
+  chaos?: Pick<Chaos, "dynamodbDelayMs" | "sagaCallback">;
 }
 
 export interface AwsEndpoint {
@@ -146,6 +148,7 @@ const signedService = (headers: IncomingHttpHeaders) =>
 
 export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const sqsUpstream = options.sqsSns.endpoint;
+  const callbackFaults = createCallbackFaults(options.chaos);
   const writes: Record<string, number> = {};
   const countWrites = (action: string, body: Record<string, unknown>) => {
     const add = (table: unknown, n = 1) => {
@@ -292,6 +295,29 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
       );
     }
 
+    if (path.split("?")[0] === "/_local/faults/saga-callbacks") {
+      if (req.method === "GET") return json(200, callbackFaults.state(), "application/json");
+      if (req.method !== "POST")
+        return json(
+          405,
+          { code: "METHOD_NOT_ALLOWED", message: "GET or POST" },
+          "application/json",
+        );
+      const parsed = CallbackFaultsInput.safeParse(parseJson());
+      if (!parsed.success)
+        return json(
+          400,
+          {
+            code: "INVALID_FAULT",
+            message:
+              'Expected {"failNext": <integer ≥ 0>, "when"?: "before-effect" | "after-effect"}',
+            details: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+          },
+          "application/json",
+        );
+      return json(200, callbackFaults.set(parsed.data), "application/json");
+    }
+
     if (req.method === "GET" && path.split("?")[0] === "/_local/logs") {
       const query = new URL(path, "http://local").searchParams;
       const correlationId = query.get("correlationId");
@@ -403,10 +429,20 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
               jsonErrorBody("SerializationException", "The request body is not valid JSON."),
               contentType,
             );
+          // Saga callback faults: the call fails before its effect, or after it (answer lost).
+          const fault = prefix === "AWSStepFunctions" ? callbackFaults.take(action) : undefined;
+          const unavailable = () =>
+            json(
+              503,
+              jsonErrorBody("ServiceUnavailable", `${action} failed (local fault: ${fault})`),
+              contentType,
+            );
+          if (fault === "before-effect") return unavailable();
           const out = await service.handle(
             action,
             prefix === "AWSEvents" ? body.toString("utf8") || "{}" : parsed,
           );
+          if (fault === "after-effect" && out.status === 200) return unavailable();
           return json(out.status, out.body, contentType);
         }
         default:

@@ -14,6 +14,8 @@ import { z } from "zod";
 //   EventBridge targets  invoke a target twice
 //   DynamoDB streams     invoke a batch twice; crash before the checkpoint
 //   DynamoDB calls       latency on every call through the :4566 proxy
+//   saga callbacks       SendTaskSuccess/Failure through :4566 failing, before
+//                        or after their effect (aws-endpoint/callback-faults.ts)
 //   payment provider     latency and outages through /sandbox/control
 
 const Rate = z.number().min(0).max(1).default(0);
@@ -33,6 +35,14 @@ export const ChaosConfig = z.strictObject({
       jitterMs: z.number().int().min(0).max(10_000).default(0),
     })
     .default({ latencyMs: 0, jitterMs: 0 }),
+  sagaCallbacks: z
+    .strictObject({
+      /** Share of SendTaskSuccess/Failure calls answered 503 without effect. */
+      failureRate: Rate,
+      /** Share that take effect, then answer 503: the caller never learns it got through. */
+      lostAnswerRate: Rate,
+    })
+    .default({ failureRate: 0, lostAnswerRate: 0 }),
   paymentProvider: z
     .strictObject({
       latencyMs: z.number().int().min(0).max(60_000).default(0),
@@ -52,6 +62,7 @@ export const soakChaos: ChaosInput = {
   eventBridge: { duplicateRate: 0.2 },
   streams: { duplicateRate: 0.2, crashAfterEffectRate: 0.05 },
   dynamodb: { latencyMs: 2, jitterMs: 5 },
+  sagaCallbacks: { failureRate: 0.3, lostAnswerRate: 0.15 },
   paymentProvider: { latencyMs: 20, outageRate: 0.2, periodMs: 5_000 },
 };
 
@@ -74,6 +85,8 @@ export interface ChaosStats {
   streamDuplicates: number;
   streamCrashes: number;
   dynamodbDelays: number;
+  sagaCallbackFailures: number;
+  sagaCallbackLostAnswers: number;
 }
 
 export interface Chaos {
@@ -86,6 +99,8 @@ export interface Chaos {
   streamBatch(mapping: string): { duplicate: boolean; crashAfterEffect: boolean };
   /** Milliseconds to hold one DynamoDB call. */
   dynamodbDelayMs(): number;
+  /** One SendTaskSuccess/Failure call: fail it before its effect, after it, or not at all? */
+  sagaCallback(): "before-effect" | "after-effect" | undefined;
   /** The sandbox control the provider should have at `now` (ms). */
   paymentControl(now: number): { outage: boolean; latencyMs: number };
   stats(): ChaosStats;
@@ -102,6 +117,8 @@ export function createChaos(input: ChaosInput): Chaos {
     streamDuplicates: 0,
     streamCrashes: 0,
     dynamodbDelays: 0,
+    sagaCallbackFailures: 0,
+    sagaCallbackLostAnswers: 0,
   };
   return {
     config,
@@ -129,6 +146,18 @@ export function createChaos(input: ChaosInput): Chaos {
       if (latencyMs === 0 && jitterMs === 0) return 0;
       stats.dynamodbDelays++;
       return latencyMs + Math.floor(random() * (jitterMs + 1));
+    },
+    sagaCallback() {
+      const { failureRate, lostAnswerRate } = config.sagaCallbacks;
+      if (hit(failureRate)) {
+        stats.sagaCallbackFailures++;
+        return "before-effect";
+      }
+      if (hit(lostAnswerRate)) {
+        stats.sagaCallbackLostAnswers++;
+        return "after-effect";
+      }
+      return undefined;
     },
     paymentControl(now) {
       const { latencyMs, outageRate, periodMs } = config.paymentProvider;

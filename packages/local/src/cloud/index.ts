@@ -114,6 +114,8 @@ export interface LocalCloud {
     reportBatchItemFailures?: boolean;
     onFailureQueue: string;
     startingPosition?: "TRIM_HORIZON" | "LATEST";
+    /** FilterCriteria patterns (Lambda event filtering). */
+    filters?: readonly Record<string, unknown>[];
   }): EventSourceMapping;
   stop(): Promise<void>;
 }
@@ -435,6 +437,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         maximumRetryAttempts: m.maximumRetryAttempts ?? 10,
         bisectBatchOnFunctionError: m.bisectBatchOnFunctionError ?? true,
         reportBatchItemFailures: m.reportBatchItemFailures ?? true,
+        ...(m.filters ? { filters: m.filters } : {}),
         onFailure: async (record) => {
           await sqs.send(
             new SendMessageCommand({
@@ -476,6 +479,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           reportBatchItemFailures: s.reportBatchItemFailures,
           onFailureQueue: s.onFailure,
           startingPosition: s.startingPosition,
+          ...("filters" in s ? { filters: s.filters } : {}),
         });
       }
     }

@@ -44,6 +44,8 @@ export function linkValue(link: LinkName, ctx: LinkContext): unknown {
       return { arn: arns.topic(topicName) };
     case "FulfillmentSaga":
       return { arn: arns.stateMachine(sagaName), name: sagaName };
+    case "SagaCallbacks":
+      return { arn: arns.stateMachine(sagaName) };
     case "PaymentProvider":
       return { url: ctx.paymentProviderUrl };
     case "OrderPolicy":

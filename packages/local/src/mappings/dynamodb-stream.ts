@@ -1,4 +1,5 @@
 import type { Chaos } from "../chaos";
+import { compilePattern } from "../eventbridge/pattern";
 import type { LambdaRunner } from "../lambda/runner";
 import type { Checkpoints } from "./checkpoints";
 import type { EventSourceMapping } from "./sqs";
@@ -11,7 +12,10 @@ import type { EventSourceMapping } from "./sqs";
 // destination as AWS describes it (DDBStreamBatchInfo), then skipped. The
 // checkpoint per shard is durable, so a restart resumes after the last record
 // handled. Records are read over the raw JSON protocol so they reach the handler
-// exactly as on the wire (epoch-second timestamps, {"S": …} values).
+// exactly as on the wire (epoch-second timestamps, {"S": …} values). With
+// FilterCriteria, only records matching a filter (EventBridge's pattern
+// language, over the record as delivered) reach the function; the others are
+// passed over and checkpointed, as Lambda drops them.
 
 export type DynamoCall = (
   target: string,
@@ -38,6 +42,8 @@ export interface StreamMappingOptions {
   maximumRetryAttempts: number;
   bisectBatchOnFunctionError: boolean;
   reportBatchItemFailures: boolean;
+  /** FilterCriteria patterns: a record reaches the function if it matches any. */
+  filters?: readonly Record<string, unknown>[];
   /** Sends the on-failure record (JSON) to the destination queue. */
   onFailure: (record: string) => Promise<void>;
   region: string;
@@ -63,6 +69,9 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
   let loop: Promise<void> | undefined;
   const stats = { batches: 0, records: 0, failedRecords: 0, inFlight: 0 };
   const pollInterval = options.pollIntervalMs ?? 250;
+  const filters = options.filters?.map((pattern) => compilePattern(pattern));
+  const selected = (records: StreamRecord[]) =>
+    filters ? records.filter((r) => filters.some((f) => f.matches(r))) : records;
   const retryBase = options.retryBaseDelayMs ?? 100;
   const ddb = options.dynamodb;
   const streams = (action: string, body: Record<string, unknown>) =>
@@ -276,8 +285,17 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
           const records = out.Records ?? [];
           if (records.length) {
             gotRecords = true;
-            await deliver(arn, shard.ShardId, records, options.maximumRetryAttempts);
+            const matching = selected(records);
+            if (matching.length)
+              await deliver(arn, shard.ShardId, matching, options.maximumRetryAttempts);
             if (!running) break;
+            // Records the filters passed over are done with too.
+            if (matching.length < records.length)
+              options.checkpoints.set(
+                options.name,
+                shard.ShardId,
+                records[records.length - 1]!.dynamodb.SequenceNumber,
+              );
           }
           if (out.NextShardIterator) iterators.set(shard.ShardId, out.NextShardIterator);
           else {

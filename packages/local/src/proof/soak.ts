@@ -106,12 +106,16 @@ export interface SoakResult {
   figures: Record<string, unknown>;
 }
 
-interface CloudProcess {
+export interface CloudProcess {
   child: ChildProcess;
   urls: { web: string; aws: string; paymentProvider: string };
 }
 
-async function startCloud(env: NodeJS.ProcessEnv, log: (l: string) => void): Promise<CloudProcess> {
+/** A local cloud as a child process (soak-cloud.ts), so it can be SIGKILLed; env as soak-cloud.ts reads it. */
+export async function startCloud(
+  env: NodeJS.ProcessEnv,
+  log: (l: string) => void,
+): Promise<CloudProcess> {
   const child = spawn(
     process.execPath,
     ["--import", "tsx", resolve(import.meta.dirname, "soak-cloud.ts")],
@@ -145,7 +149,7 @@ async function startCloud(env: NodeJS.ProcessEnv, log: (l: string) => void): Pro
   return { child, urls };
 }
 
-async function stopCloud(cloud: CloudProcess, signal: "SIGKILL" | "SIGTERM") {
+export async function stopCloud(cloud: CloudProcess, signal: "SIGKILL" | "SIGTERM") {
   if (cloud.child.exitCode !== null || cloud.child.signalCode !== null) return;
   const exited = new Promise((r) => cloud.child.once("exit", r));
   cloud.child.kill(signal);

@@ -1,4 +1,3 @@
-import type { SFNClient } from "@aws-sdk/client-sfn";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { decideApproval, listPendingApprovals } from "@orders/core/approval";
 import { appendToOrder, type JournalEntry } from "@orders/core/journal";
@@ -137,7 +136,7 @@ const approvalView = (order: OrderRecord): ApprovalView => {
   };
 };
 
-export function dynamoApprovals(deps: { db: () => OrdersDb; sfn: SFNClient }): ApprovalsPort {
+export function dynamoApprovals(deps: { db: () => OrdersDb }): ApprovalsPort {
   return {
     async pending() {
       const items: ApprovalView[] = [];
@@ -193,8 +192,10 @@ export function dynamoApprovals(deps: { db: () => OrdersDb; sfn: SFNClient }): A
     },
 
     async decide({ orderId, decision, comment, operator }) {
+      // Saved is answered: the decision reaches the saga from its stream record
+      // (ApprovalCallbacks), retried until the saga has it.
       await decideApproval(
-        { db: deps.db(), sfn: deps.sfn },
+        { db: deps.db() },
         { orderId, decision, decidedBy: operator, ...(comment ? { comment } : {}) },
       );
       const order = await getOrder(deps.db(), orderId);
