@@ -9,6 +9,8 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos";
+import * as cloudWatchWire from "../cloudwatch/protocol";
+import type { CloudWatch } from "../cloudwatch/service";
 import { LOOPBACK } from "../config";
 import type { LogLine } from "../lambda/log-store";
 import type { LambdaRunner } from "../lambda/runner";
@@ -24,6 +26,9 @@ import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
 //   X-Amz-Target AmazonSQS.*                                        → fauxqs (+ DLQ redrive here)
 //   X-Amz-Target AWSEvents.*                                        → our EventBridge
 //   X-Amz-Target AWSStepFunctions.*                                 → our Step Functions
+//   X-Amz-Target Logs_20140328.*                                    → CloudWatch Logs over the log store
+//   X-Amz-Target GraniteServiceVersion20100801.*, or query protocol
+//     signed for `monitoring`                                       → CloudWatch (SQS metrics)
 //   POST /2015-03-31/functions/<name>/invocations                   → the Lambda runner
 //   form-encoded Action=… (query protocol): SNS → fauxqs; SQS → translated to JSON and back to XML
 //   GET /_local/health                                              → every component's health
@@ -46,6 +51,8 @@ export interface AwsEndpointOptions {
   sqsSns: { endpoint: string };
   eventBridge?: ApiHandler;
   stepFunctions?: ApiHandler;
+  cloudWatchLogs?: ApiHandler;
+  cloudWatch?: CloudWatch;
   lambda?: LambdaRunner;
   health?: () => Promise<Record<string, ComponentHealth>>;
   /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call, failed saga callbacks. */
@@ -272,6 +279,15 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
       });
       res.end(text);
     };
+    const send = (out: cloudWatchWire.WireResponse) => {
+      res.writeHead(out.status, {
+        "content-type": out.contentType,
+        "content-length": Buffer.byteLength(out.body),
+        "x-amzn-requestid": requestId,
+        ...out.headers,
+      });
+      res.end(out.body);
+    };
     const parseJson = (): Record<string, unknown> | undefined => {
       const text = body.toString("utf8");
       if (!text.trim()) return {};
@@ -411,6 +427,29 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
             out.queryError ? { "x-amzn-query-error": out.queryError } : {},
           );
         }
+        case "Logs_20140328": {
+          const contentType = "application/x-amz-json-1.1";
+          if (!options.cloudWatchLogs)
+            return json(
+              503,
+              jsonErrorBody("ServiceUnavailableException", "CloudWatch Logs is not running"),
+              contentType,
+            );
+          const parsed = parseJson();
+          if (!parsed)
+            return json(
+              400,
+              jsonErrorBody("SerializationException", "The request body is not valid JSON."),
+              contentType,
+            );
+          const out = await options.cloudWatchLogs.handle(action, parsed);
+          return json(out.status, out.body, contentType);
+        }
+        case cloudWatchWire.JSON_TARGET_PREFIX: {
+          if (!options.cloudWatch)
+            return json(503, jsonErrorBody("ServiceUnavailable", "CloudWatch is not running"));
+          return send(cloudWatchWire.handleJson(options.cloudWatch, action, body.toString("utf8")));
+        }
         case "AWSEvents":
         case "AWSStepFunctions": {
           const service = prefix === "AWSEvents" ? options.eventBridge : options.stepFunctions;
@@ -471,7 +510,14 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
         ),
       );
       const action = params.Action ?? "";
-      const service = signedService(req.headers) ?? (SQS_ACTIONS.has(action) ? "sqs" : "sns");
+      const service =
+        signedService(req.headers) ??
+        (SQS_ACTIONS.has(action) ? "sqs" : action === "GetMetricData" ? "monitoring" : "sns");
+      if (service === "monitoring") {
+        if (!options.cloudWatch)
+          return xml(503, xmlError("ServiceUnavailable", "CloudWatch is not running", requestId));
+        return send(cloudWatchWire.handleQuery(options.cloudWatch, params, requestId));
+      }
       if (service === "sns") {
         const out = await forward(
           sqsUpstream,

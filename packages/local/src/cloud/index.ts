@@ -16,6 +16,8 @@ import {
 import { Hono } from "hono";
 import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
 import { chaosFromEnv, startPaymentChaos, withEventBridgeChaos } from "../chaos";
+import { createCloudWatch } from "../cloudwatch/service";
+import { createCloudWatchLogs } from "../cloudwatch-logs/service";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
@@ -34,6 +36,7 @@ import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
 import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
 import { createStepFunctions } from "../stepfunctions";
 import { createAwsIntegrations } from "../stepfunctions/aws-integrations";
+import { functionLogGroup } from "./function-names";
 import { serveFunctionUrl } from "./function-url";
 import { arns, functionEnv, type LinkContext, queueUrl } from "./names";
 import {
@@ -235,6 +238,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       get lambda() {
         return services.runner;
       },
+      cloudWatchLogs: createCloudWatchLogs({
+        store: () => services.runner?.logs,
+        functionNames: () => services.runner?.functionNames() ?? [],
+        logGroupOf: functionLogGroup,
+        accountId: ACCOUNT_ID,
+        region: REGION,
+      }),
+      cloudWatch: createCloudWatch({ queue: (name) => sqsSns.snapshot(name) }),
       health: async () => (await health()).components,
       ...(chaos ? { chaos } : {}),
     });
@@ -278,6 +289,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => logs.close());
     const runner = createLambdaRunner({
       logs,
+      logGroup: functionLogGroup,
       bundler,
       echo: options.echoLogs ?? false,
       inspect: options.inspect ?? false,

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
+import type { QueueSnapshot } from "../cloudwatch/service";
 import { LOOPBACK, REGION } from "../config";
 
 // fauxqs (SQS + SNS), in this process, persisted to SQLite under
@@ -17,6 +18,8 @@ export interface SqsSnsEngine {
   endpoint: string;
   port: number;
   server: FauxqsServer;
+  /** A queue's counts and its oldest message, read without receiving (CloudWatch's SQS metrics). */
+  snapshot(queueName: string): QueueSnapshot | undefined;
   healthy(): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -65,6 +68,20 @@ export async function startSqsSns(options: {
     endpoint,
     port: server.port,
     server,
+    snapshot(queueName) {
+      const queue = server.inspectQueue(queueName);
+      if (!queue) return undefined;
+      const { ready, delayed, inflight } = queue.messages;
+      let oldest: number | null = null;
+      for (const m of [...ready, ...delayed, ...inflight.map((i) => i.message)])
+        if (oldest === null || m.sentTimestamp < oldest) oldest = m.sentTimestamp;
+      return {
+        visible: ready.length,
+        inFlight: inflight.length,
+        delayed: delayed.length,
+        oldestSentAt: oldest,
+      };
+    },
     async healthy() {
       if (stopped) return false;
       const res = await fetch(endpoint, {

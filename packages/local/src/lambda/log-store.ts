@@ -25,6 +25,16 @@ export interface LogStore {
   logsByCorrelationId(correlationId: string, limit?: number): LogLine[];
   logsByRequestId(requestId: string): LogLine[];
   recent(options?: { functionName?: string; limit?: number }): LogLine[];
+  /**
+   * Lines of these functions from `from` to `to` (epoch ms, inclusive), oldest
+   * first; only those of one correlation id when given (its index narrows the scan).
+   */
+  scan(options: {
+    functionNames: string[];
+    from: number;
+    to: number;
+    correlationId?: string;
+  }): LogLine[];
   close(): void;
 }
 
@@ -85,6 +95,7 @@ export function openLogStore(dataDir: string): LogStore {
     CREATE INDEX IF NOT EXISTS logs_by_correlation ON logs (correlation_id, id);
     CREATE INDEX IF NOT EXISTS logs_by_request ON logs (request_id, id);
     CREATE INDEX IF NOT EXISTS logs_by_function ON logs (function_name, id);
+    CREATE INDEX IF NOT EXISTS logs_by_time ON logs (time);
   `);
   const insert = db.prepare(
     "INSERT INTO logs (time, function_name, request_id, correlation_id, level, stream, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -96,6 +107,13 @@ export function openLogStore(dataDir: string): LogStore {
   const recentAll = db.prepare("SELECT * FROM logs ORDER BY id DESC LIMIT ?");
   const recentFn = db.prepare(
     "SELECT * FROM logs WHERE function_name = ? ORDER BY id DESC LIMIT ?",
+  );
+  // Function names as a JSON array: one prepared statement for any number of them.
+  const scanWindow = db.prepare(
+    "SELECT * FROM logs WHERE time BETWEEN ? AND ? AND function_name IN (SELECT value FROM json_each(?)) ORDER BY id",
+  );
+  const scanCorrelation = db.prepare(
+    "SELECT * FROM logs WHERE correlation_id = ? AND time BETWEEN ? AND ? AND function_name IN (SELECT value FROM json_each(?)) ORDER BY id",
   );
   let open = true;
   // Lines arriving in one turn of the event loop are written in one
@@ -147,6 +165,14 @@ export function openLogStore(dataDir: string): LogStore {
         ((functionName ? recentFn.all(functionName, limit) : recentAll.all(limit)) as Row[])
           .map(toLine)
           .reverse(),
+      ),
+    scan: ({ functionNames, from, to, correlationId }) =>
+      read(() =>
+        (
+          (correlationId === undefined
+            ? scanWindow.all(from, to, JSON.stringify(functionNames))
+            : scanCorrelation.all(correlationId, from, to, JSON.stringify(functionNames))) as Row[]
+        ).map(toLine),
       ),
     close() {
       if (!open) return;

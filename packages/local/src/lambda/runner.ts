@@ -62,6 +62,8 @@ export interface LambdaRunner {
   has(nameOrArn: string): boolean;
   functionArn(name: string): string;
   functionNames(): string[];
+  /** The log group a function's lines belong to (CloudWatch Logs names it so). */
+  logGroupOf(name: string): string;
   /** Recycle every environment: the next invocation loads the code afresh. */
   reload(): void;
   stats(): Record<string, RunnerStats>;
@@ -95,6 +97,8 @@ export interface LambdaRunnerOptions {
   inspect?: boolean;
   /** Delay before the n-th async retry (AWS waits minutes; locally seconds). */
   asyncRetryDelayMs?: (attempt: number) => number;
+  /** A function's log group, as its deployment names it. Default `/aws/lambda/<name>`. */
+  logGroup?: (functionName: string) => string;
 }
 
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
@@ -163,6 +167,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const ownsBundler = !options.bundler;
   const pendingAsync = new Set<Promise<void>>();
   const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const logGroupOf = options.logGroup ?? ((name: string) => `/aws/lambda/${name}`);
 
   const nameOf = (nameOrArn: string) => {
     const arn = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(:.+)?$/.exec(nameOrArn);
@@ -228,7 +233,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         AWS_LAMBDA_FUNCTION_NAME: def.name,
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(def.memoryMb),
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${def.name}`,
+        AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(def.name),
         _HANDLER: def.handler,
         ...def.env,
       },
@@ -478,6 +483,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     has: (nameOrArn) => states.has(nameOf(nameOrArn)),
     functionArn,
     functionNames: () => [...states.keys()],
+    logGroupOf,
     reload,
     stats: () =>
       Object.fromEntries(
