@@ -30,4 +30,6 @@ fi
 # --frozen-lockfile on CI so a drifting lockfile fails loudly instead of resolving anew.
 if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
 pnpm exec node scripts/setup-dynamodb-local.mjs
+# SST's platform (.sst/platform): the infra type-check and the offline synth run on it.
+pnpm exec node scripts/sst-platform.mjs
 echo "setup: done (node $(pnpm exec node --version), pnpm $(pnpm --version))"

@@ -1,14 +1,13 @@
-import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { auth } from "@orders/core/topology";
 import type { Context } from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import { Resource } from "sst";
 import * as adminClients from "./admin/adapters/clients";
+import { queueAgeFromCloudWatch } from "./admin/adapters/cloudwatch-metrics";
 import { dynamoApprovals, dynamoOrders } from "./admin/adapters/dynamodb-orders";
 import { eventBridgeEvents } from "./admin/adapters/eventbridge-events";
-import { isLocalCloud, links } from "./admin/adapters/links";
-import { cloudWatchLogs, localLogs } from "./admin/adapters/logs";
+import { links } from "./admin/adapters/links";
+import { cloudWatchLogs, lambdaLogGroups } from "./admin/adapters/logs";
 import { sfnExecutions } from "./admin/adapters/sfn-executions";
 import { sqsQueues } from "./admin/adapters/sqs-queues";
 import { type AdminAppOptions, createAdminApp } from "./admin/app";
@@ -21,53 +20,13 @@ import { logger, startInvocation } from "./lib/observability";
 
 const ordersDb = () => ({ doc: documents, ordersTable: links().OrdersTable.name });
 
-/** ApproximateAgeOfOldestMessage, the seed's first sign of a stuck consumer (§10.3). */
-async function workQueueAge(_name: string, url: string): Promise<number | null> {
-  if (isLocalCloud()) return null; // no CloudWatch locally; the console says "n/a"
-  const queueName = url.split("/").pop()!;
-  const end = new Date();
-  const { MetricDataResults = [] } = await adminClients.cloudWatch.send(
-    new GetMetricDataCommand({
-      StartTime: new Date(end.getTime() - 15 * 60_000),
-      EndTime: end,
-      MetricDataQueries: [
-        {
-          Id: "age",
-          MetricStat: {
-            Metric: {
-              Namespace: "AWS/SQS",
-              MetricName: "ApproximateAgeOfOldestMessage",
-              Dimensions: [{ Name: "QueueName", Value: queueName }],
-            },
-            Period: 60,
-            Stat: "Maximum",
-          },
-        },
-      ],
-    }),
-  );
-  return MetricDataResults[0]?.Values?.[0] ?? null;
-}
-
-/** Every function of this app and stage logs to /aws/lambda/<app>-<stage>-… (SST's naming). */
-async function appLogGroups(): Promise<string[]> {
-  const app = (Resource as unknown as { App: { name: string; stage: string } }).App;
-  const { logGroups = [] } = await adminClients.cloudWatchLogs.send(
-    new DescribeLogGroupsCommand({
-      logGroupNamePrefix: `/aws/lambda/${app.name}-${app.stage}-`,
-      limit: 50,
-    }),
-  );
-  return logGroups.map((g) => g.logGroupName!).filter(Boolean);
-}
-
 export const ports: AdminPorts = {
   queues: sqsQueues({
     sqs: adminClients.sqs,
     eventBridge: eventBridge,
     queue: (name) => links()[name],
     busName: () => links().Bus.name,
-    workQueueAge,
+    workQueueAge: queueAgeFromCloudWatch(adminClients.cloudWatch),
   }),
   executions: sfnExecutions({
     sfn: stepFunctions,
@@ -76,9 +35,13 @@ export const ports: AdminPorts = {
   events: eventBridgeEvents({ eventBridge: eventBridge, bus: () => links().Bus }),
   orders: dynamoOrders(ordersDb),
   approvals: dynamoApprovals({ db: ordersDb }),
-  logs: isLocalCloud()
-    ? localLogs(() => process.env.AWS_ENDPOINT_URL!)
-    : cloudWatchLogs({ logs: adminClients.cloudWatchLogs, logGroups: appLogGroups }),
+  logs: cloudWatchLogs({
+    logs: adminClients.cloudWatchLogs,
+    logGroups: lambdaLogGroups(
+      adminClients.cloudWatchLogs,
+      () => (Resource as unknown as { App: { name: string; stage: string } }).App,
+    ),
+  }),
 };
 
 export const options: AdminAppOptions = {

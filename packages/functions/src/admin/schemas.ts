@@ -32,6 +32,8 @@ export const QueueDepth = z
     inFlight: z.number().int(),
     delayed: z.number().int(),
     oldestAgeSeconds: z.number().nullable(),
+    /** Why the age could not be read (a work queue's CloudWatch call failed). */
+    oldestAgeError: z.string().optional(),
     /** How a redrive works for this DLQ: move back to its queue, re-put on the bus, or not possible. */
     redrive: z.enum(["move-to-source", "put-events", "none"]).optional(),
   })

@@ -5,8 +5,9 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { tracer } from "./observability";
 
 // AWS SDK clients: module singletons (reused across warm invocations), each
-// captured by the tracer so X-Ray shows every call. The SDK reads
-// AWS_ENDPOINT_URL itself, which is how the local cloud points them at :4566.
+// captured by the tracer so X-Ray shows every call. The SDK takes its endpoint
+// from the environment itself (its standard endpoint variable, which the local
+// cloud sets on every function), so no code here knows where it runs.
 
 export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 export const documents = DynamoDBDocumentClient.from(dynamodb, {

@@ -12,7 +12,6 @@ import type { Chaos } from "../chaos";
 import * as cloudWatchWire from "../cloudwatch/protocol";
 import type { CloudWatch } from "../cloudwatch/service";
 import { LOOPBACK } from "../config";
-import type { LogLine } from "../lambda/log-store";
 import type { LambdaRunner } from "../lambda/runner";
 import { CallbackFaultsInput, createCallbackFaults } from "./callback-faults";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
@@ -33,7 +32,6 @@ import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
 //   form-encoded Action=… (query protocol): SNS → fauxqs; SQS → translated to JSON and back to XML
 //   GET /_local/health                                              → every component's health
 //   GET|POST /_local/faults/saga-callbacks                          → fail SendTaskSuccess/Failure (callback-faults.ts)
-//   GET /_local/logs?correlationId=&from=&to=                       → handlers' log lines (admin API's local adapter)
 
 export interface ApiHandler {
   handle(action: string, body: unknown): Promise<{ status: number; body: unknown }>;
@@ -332,34 +330,6 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
           "application/json",
         );
       return json(200, callbackFaults.set(parsed.data), "application/json");
-    }
-
-    if (req.method === "GET" && path.split("?")[0] === "/_local/logs") {
-      const query = new URL(path, "http://local").searchParams;
-      const correlationId = query.get("correlationId");
-      if (!correlationId)
-        return json(
-          400,
-          { code: "CORRELATION_ID_REQUIRED", message: "Pass ?correlationId=" },
-          "application/json",
-        );
-      const bound = (name: string, fallback: number) => {
-        const value = query.get(name);
-        const ms = value ? Date.parse(value) : fallback;
-        return Number.isNaN(ms) ? undefined : ms;
-      };
-      const from = bound("from", 0);
-      const to = bound("to", Number.MAX_SAFE_INTEGER);
-      if (from === undefined || to === undefined)
-        return json(
-          400,
-          { code: "INVALID_TIME_RANGE", message: "from and to are ISO-8601 timestamps" },
-          "application/json",
-        );
-      const lines = (options.lambda?.logs.logsByCorrelationId(correlationId, 5_000) ?? [])
-        .filter((line) => line.time >= from && line.time <= to)
-        .map(logFields);
-      return json(200, { lines }, "application/json");
     }
 
     if (target) {
@@ -682,31 +652,5 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
         server.closeAllConnections();
       });
     },
-  };
-}
-
-/**
- * One stored line as the fields CloudWatch Logs Insights would give for it:
- * a Powertools JSON line's own fields, plus what the log group adds.
- */
-function logFields(line: LogLine): Record<string, unknown> {
-  let fields: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(line.message) as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      fields = parsed as Record<string, unknown>;
-  } catch {
-    // plain text (console.log, platform lines)
-  }
-  return {
-    ...fields,
-    timestamp:
-      typeof fields.timestamp === "string" ? fields.timestamp : new Date(line.time).toISOString(),
-    level: fields.level ?? line.level ?? (line.stream === "stderr" ? "ERROR" : "INFO"),
-    message: typeof fields.message === "string" ? fields.message : line.message,
-    service: typeof fields.service === "string" ? fields.service : line.functionName,
-    function_name: line.functionName,
-    function_request_id: fields.function_request_id ?? line.requestId,
-    correlation_id: line.correlationId,
   };
 }

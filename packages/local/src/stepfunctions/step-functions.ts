@@ -5,6 +5,7 @@ import { parseDefinition } from "./definition";
 import { apiError, SfnApiError } from "./errors";
 import { nextTokenFor, pageOf } from "./pagination";
 import { ExecutionRunner, type RunnerDeps, TOKEN_PATTERN } from "./runner";
+import { StatusEventPump } from "./status-events";
 import { Store } from "./store";
 import type { ApiResponse, ExecutionRecord, StepFunctions, StepFunctionsOptions } from "./types";
 
@@ -47,16 +48,23 @@ function jsonPayload(value: unknown, field: string, invalidType: string): string
 export function createStepFunctions(options: StepFunctionsOptions): StepFunctions {
   const { accountId, region, integrations } = options;
   const now = options.now ?? Date.now;
-  const store = new Store(options.dataDir);
+  const store = new Store(options.dataDir, { statusEvents: Boolean(options.emitStatusChange) });
   const runners = new Map<string, ExecutionRunner>();
   let closed = false;
+  // Status changes are in the outbox once their transaction commits; each kick sends them.
+  const statusEvents = options.emitStatusChange
+    ? new StatusEventPump(store, options.emitStatusChange)
+    : undefined;
 
   const deps: RunnerDeps = {
     store,
     integrations,
     region,
     now,
-    onDone: (arn) => runners.delete(arn),
+    onDone: (arn) => {
+      runners.delete(arn);
+      statusEvents?.kick();
+    },
   };
 
   const launch = (exec: ExecutionRecord) => {
@@ -66,8 +74,10 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
     setImmediate(() => void runner.run());
   };
 
-  // Resume everything that was running when the previous process stopped.
+  // Resume everything that was running when the previous process stopped, and send
+  // the status changes it recorded but had not sent.
   for (const exec of store.runningExecutions()) launch(exec);
+  statusEvents?.kick();
 
   const machineOr404 = (arn: string) => {
     const m = store.machine(arn);
@@ -209,6 +219,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       };
       ExecutionRunner.begin(deps, exec);
       launch(exec);
+      statusEvents?.kick();
       return { executionArn: arn, startDate: seconds(exec.start) };
     },
 
@@ -296,6 +307,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
         return at;
       });
       runners.get(arn)?.halt();
+      statusEvents?.kick();
       return { stopDate: seconds(stopped) };
     },
 
@@ -385,6 +397,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       closed = true;
       for (const runner of runners.values()) runner.halt();
       runners.clear();
+      await statusEvents?.close();
       // Let halted runners unwind before the database goes away.
       await new Promise((r) => setImmediate(r));
       store.close();

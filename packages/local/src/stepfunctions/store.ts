@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { type StatusChangeEvent, statusChangeEvent } from "./status-events";
 import type { ExecutionRecord, HistoryEvent, StateMachineRecord } from "./types";
 
 export type TokenStatus = "PENDING" | "SUCCEEDED" | "FAILED" | "CLOSED";
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS frames (
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, frame_id TEXT NOT NULL,
   status TEXT NOT NULL, outcome TEXT, heartbeat_at REAL);
+CREATE TABLE IF NOT EXISTS status_events (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
 `;
 
 type Row = Record<string, unknown>;
@@ -69,7 +71,14 @@ const toExecution = (r: Row): ExecutionRecord => ({
 export class Store {
   private readonly db: DatabaseSync;
 
-  constructor(dataDir: string) {
+  /**
+   * `statusEvents`: keep an outbox of "Execution Status Change" events, written with
+   * each status change (only when someone delivers them, or it would only grow).
+   */
+  constructor(
+    dataDir: string,
+    private readonly options: { statusEvents?: boolean } = {},
+  ) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new DatabaseSync(join(dataDir, "stepfunctions.sqlite"));
     // WAL + NORMAL survives a killed process (not a power cut), which is the local promise.
@@ -162,6 +171,7 @@ export class Store {
          VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, 0)`,
       )
       .run(e.arn, e.stateMachineArn, e.name, e.input, e.status, e.start, e.definition, e.roleArn);
+    this.recordStatusChange(e.arn);
   }
 
   finishExecution(
@@ -189,6 +199,32 @@ export class Store {
     this.db
       .prepare("UPDATE tokens SET status = 'CLOSED' WHERE execution_arn = ? AND status = 'PENDING'")
       .run(arn);
+    this.recordStatusChange(arn);
+  }
+
+  // Outbox of status-change events (status-events.ts)
+
+  private recordStatusChange(arn: string) {
+    if (!this.options.statusEvents) return;
+    const e = this.execution(arn);
+    if (!e) return;
+    this.db
+      .prepare("INSERT INTO status_events (body) VALUES (?)")
+      .run(JSON.stringify(statusChangeEvent(e)));
+  }
+
+  pendingStatusEvents(limit: number): Array<{ id: number; event: StatusChangeEvent }> {
+    return this.db
+      .prepare("SELECT id, body FROM status_events ORDER BY id LIMIT ?")
+      .all(limit)
+      .map((r) => {
+        const row = r as { id: number; body: string };
+        return { id: row.id, event: JSON.parse(row.body) as StatusChangeEvent };
+      });
+  }
+
+  deleteStatusEvent(id: number) {
+    this.db.prepare("DELETE FROM status_events WHERE id = ?").run(id);
   }
 
   // History

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { createStepFunctionsListener } from "./http";
 import { createStepFunctions } from "./step-functions";
-import type { ServiceIntegrations, StepFunctions } from "./types";
+import type { ServiceIntegrations, StepFunctions, StepFunctionsOptions } from "./types";
 
 export const ROLE = "arn:aws:iam::000000000000:role/saga";
 
@@ -80,6 +80,7 @@ export interface Harness {
 export async function startHarness(
   integrations: ServiceIntegrations,
   dataDir?: string,
+  options: Pick<StepFunctionsOptions, "emitStatusChange"> = {},
 ): Promise<Harness> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "sfn-test-"));
   const sfn = createStepFunctions({
@@ -87,6 +88,7 @@ export async function startHarness(
     accountId: "000000000000",
     region: "us-east-1",
     integrations,
+    ...options,
   });
   const server = createServer(createStepFunctionsListener(sfn));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -1,4 +1,5 @@
 // Shared types of the local Step Functions runtime.
+import type { StatusChangeEvent } from "./status-events";
 
 export type JSONValue =
   | null
@@ -32,6 +33,12 @@ export interface StepFunctionsOptions {
   integrations: ServiceIntegrations;
   /** Wall clock in epoch ms; timestamps and deadlines use it, sleeps use real timers. */
   now?: () => number;
+  /**
+   * Where "Step Functions Execution Status Change" events go, as AWS sends them to the
+   * account's default event bus (status-events.ts). Each is recorded with its status
+   * change and retried until this resolves; none are kept when this is not given.
+   */
+  emitStatusChange?: (event: StatusChangeEvent) => Promise<void>;
 }
 
 export interface ApiResponse {

@@ -3,6 +3,3 @@ import { Resource } from "../../lib/resource";
 // `Resource.<Name>` as the topology types it. SST injects the values in AWS;
 // the local cloud injects the same `SST_RESOURCE_<Name>` variables.
 export const links = () => Resource;
-
-/** True when the SDK talks to the local cloud's endpoint rather than AWS. */
-export const isLocalCloud = () => Boolean(process.env.AWS_ENDPOINT_URL);

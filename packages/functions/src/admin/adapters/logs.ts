@@ -1,15 +1,19 @@
 import {
   type CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
   GetQueryResultsCommand,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import type { LogsPort } from "../ports";
 import type { LogLine } from "../schemas";
 
-// Two adapters for one question: "every log line that carried this
-// correlation id". In AWS that is a CloudWatch Logs Insights query across the
-// functions' log groups; the local cloud keeps its handlers' structured logs
-// and answers the same question over HTTP on its AWS endpoint.
+// "Every log line that carried this correlation id": a CloudWatch Logs
+// Insights query across the functions' log groups, on AWS and on the local
+// cloud alike (its endpoint answers the same API over its log store).
+
+/** Insights writes `2026-12-06 03:14:04.123` (UTC); the API speaks ISO 8601. */
+const insightsTimeToIso = (value: string | undefined) =>
+  value && /^\d{4}-\d\d-\d\d \d/.test(value) ? `${value.replace(" ", "T")}Z` : value;
 
 const toLine = (fields: Record<string, unknown>): LogLine => ({
   at: String(fields.timestamp ?? fields["@timestamp"] ?? new Date(0).toISOString()),
@@ -26,25 +30,35 @@ const toLine = (fields: Record<string, unknown>): LogLine => ({
 });
 
 /**
- * Local cloud: `GET {AWS_ENDPOINT_URL}/_local/logs?correlationId=…&from=…&to=…`
- * → `{ lines: [{…Powertools JSON fields}] }`. The endpoint belongs to
- * packages/local (see its lambda runner); this is the contract we read.
+ * The log groups of this app's functions on this stage: SST names a function
+ * `<app>-<stage>-<Name>Function-<suffix>` and its group `/aws/lambda/<that>`.
  */
-export function localLogs(endpoint: () => string): LogsPort {
-  return {
-    async byCorrelationId(correlationId, { from, to }) {
-      const url = new URL("/_local/logs", endpoint());
-      url.search = new URLSearchParams({ correlationId, from, to }).toString();
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`local logs query: HTTP ${response.status}`);
-      const body = (await response.json()) as { lines?: Record<string, unknown>[] };
-      return (body.lines ?? []).map(toLine).sort((a, b) => a.at.localeCompare(b.at));
-    },
+export function lambdaLogGroups(
+  logs: CloudWatchLogsClient,
+  app: () => { name: string; stage: string },
+) {
+  return async (): Promise<string[]> => {
+    const { name, stage } = app();
+    const groups: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await logs.send(
+        new DescribeLogGroupsCommand({
+          logGroupNamePrefix: `/aws/lambda/${name}-${stage}-`,
+          limit: 50,
+          nextToken,
+        }),
+      );
+      for (const g of page.logGroups ?? []) if (g.logGroupName) groups.push(g.logGroupName);
+      nextToken = page.nextToken;
+      // StartQuery takes at most 50 groups.
+    } while (nextToken && groups.length < 50);
+    return groups.slice(0, 50);
   };
 }
 
 /**
- * AWS: one Logs Insights query over every function's log group (the same query
+ * One Logs Insights query over every function's log group (the same query
  * the seed shows in §10.1), polled until it completes.
  */
 export function cloudWatchLogs(deps: {
@@ -75,7 +89,11 @@ export function cloudWatchLogs(deps: {
             } catch {
               fields = { message: cell("@message") };
             }
-            return toLine({ timestamp: cell("@timestamp"), logGroup: cell("@log"), ...fields });
+            return toLine({
+              timestamp: insightsTimeToIso(cell("@timestamp")),
+              logGroup: cell("@log"),
+              ...fields,
+            });
           });
         }
         if (

@@ -26,7 +26,7 @@ export interface SqsQueuesDeps {
   eventBridge: EventBridgeClient;
   queue: (name: QueueName) => { url: string; arn: string };
   busName: () => string;
-  /** Age of the oldest message of a work queue (CloudWatch in AWS); null when unknown. */
+  /** Age of the oldest message of a work queue (CloudWatch); null when it has no datapoint. */
   workQueueAge: (name: QueueName, url: string) => Promise<number | null>;
 }
 
@@ -39,12 +39,6 @@ const sourceOf = (dlq: DlqName) =>
  * larger DLQ still moves whole, its later orders without a REDRIVE entry.
  */
 const JOURNAL_AT_MOST = 100;
-
-/** StartMessageMoveTask is not spoken by every SQS implementation (fauxqs, for one). */
-const unsupported = (error: unknown) =>
-  /Unsupported|InvalidAction|UnknownOperation|NotImplemented|not (implemented|supported)/i.test(
-    `${(error as Error).name} ${(error as Error).message}`,
-  );
 
 export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
   const receive = (url: string, visibility: number, wait = 0) =>
@@ -182,6 +176,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           );
           const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
           let oldestAgeSeconds: number | null = null;
+          let oldestAgeError: string | undefined;
           if (spec.kind === "dlq") {
             // A DLQ has no consumer and no redrive policy, so looking costs nothing.
             // In-flight dead letters count: they are being peeked or redriven.
@@ -197,7 +192,13 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
             }
           } else {
             // Never peek a work queue: each receive counts towards maxReceiveCount.
-            oldestAgeSeconds = await deps.workQueueAge(name, url).catch(() => null);
+            // A failure is the console's to show (and the operator's to fix, e.g. a
+            // missing cloudwatch:GetMetricData grant), not a silent "n/a".
+            try {
+              oldestAgeSeconds = await deps.workQueueAge(name, url);
+            } catch (error) {
+              oldestAgeError = `${(error as Error).name}: ${(error as Error).message}`;
+            }
           }
           const base = {
             name,
@@ -206,6 +207,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
             inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
             delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
             oldestAgeSeconds,
+            ...(oldestAgeError ? { oldestAgeError } : {}),
           };
           if (spec.kind === "work") {
             return {
@@ -253,24 +255,19 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           AttributeNames: ["ApproximateNumberOfMessages"],
         }),
       );
-      try {
-        const { TaskHandle } = await deps.sqs.send(
-          new StartMessageMoveTaskCommand({
-            SourceArn: deps.queue(dlq).arn,
-            DestinationArn: deps.queue(source).arn,
-          }),
-        );
-        return {
-          mode: "move-task",
-          moved: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-          ...(TaskHandle ? { taskHandle: TaskHandle } : {}),
-          failed: [],
-          orders: [...orders.values()],
-        };
-      } catch (error) {
-        if (!unsupported(error)) throw error;
-        return moveByCopy(dlq);
-      }
+      const { TaskHandle } = await deps.sqs.send(
+        new StartMessageMoveTaskCommand({
+          SourceArn: deps.queue(dlq).arn,
+          DestinationArn: deps.queue(source).arn,
+        }),
+      );
+      return {
+        mode: "move-task",
+        moved: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+        ...(TaskHandle ? { taskHandle: TaskHandle } : {}),
+        failed: [],
+        orders: [...orders.values()],
+      };
     },
 
     async redriveSelected(dlq, messageIds) {

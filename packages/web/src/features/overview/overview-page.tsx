@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { QueueDepth } from "../../lib/admin-types";
 import { deadLetterCount } from "../../lib/dead-letters";
-import { age, countdown, money, relative, shortId } from "../../lib/format";
+import { countdown, money, queueAge, relative, shortId } from "../../lib/format";
 import { Card, Empty, ErrorState, Loading, PageHeader, Sparkline, StatusBadge } from "../../lib/ui";
 import { useNow } from "../../lib/use-now";
 import { useExecutionCounts } from "./api/get-execution-counts";
@@ -138,7 +138,9 @@ export function OverviewPage() {
                           label={`${q.name} depth trend`}
                         />
                       </td>
-                      <td className="num">{age(q.oldestAgeSeconds)}</td>
+                      <td className="num" title={q.oldestAgeError}>
+                        {queueAge(q)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

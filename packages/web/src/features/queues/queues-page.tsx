@@ -3,7 +3,7 @@ import { useId, useState } from "react";
 import { Link } from "react-router";
 import type { DeadLetter, QueueDepth } from "../../lib/admin-types";
 import { deadLetterCount } from "../../lib/dead-letters";
-import { age, dateTime, shortId } from "../../lib/format";
+import { age, dateTime, queueAge, shortId } from "../../lib/format";
 import {
   Card,
   ConfirmDialog,
@@ -76,7 +76,9 @@ export function QueuesPage() {
                         <td className="num">{q.visible}</td>
                         <td className="num">{q.inFlight}</td>
                         <td className="num">{q.delayed}</td>
-                        <td className="num">{age(q.oldestAgeSeconds)}</td>
+                        <td className="num" title={q.oldestAgeError}>
+                          {queueAge(q)}
+                        </td>
                         <td>
                           {q.dlq} <DlqCount queue={dlq} />
                         </td>

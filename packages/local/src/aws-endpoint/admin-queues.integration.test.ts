@@ -1,17 +1,21 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { type QueueName, queues as topologyQueues } from "@orders/core/topology";
-import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { queueAgeFromCloudWatch } from "@orders/functions/admin/adapters/cloudwatch-metrics";
+import { sqsQueues } from "@orders/functions/admin/adapters/sqs-queues";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sqsQueues } from "./sqs-queues";
+import { startTestEndpoint, type TestEndpoint } from "../testing/aws-endpoint";
 
-// The queues adapter against a real SQS implementation (fauxqs, as the local
-// cloud runs it): peeking must not take messages, a selected redrive must move
-// exactly the chosen ones, and "redrive all" must work where
-// StartMessageMoveTask is not spoken.
+// The admin API's queues adapter against the local AWS endpoint (fauxqs behind
+// it, as the local cloud runs it), through the AWS APIs only: peeking must not
+// take messages, a selected redrive must move exactly the chosen ones, "redrive
+// all" is SQS's StartMessageMoveTask, and a work queue's age is CloudWatch's
+// GetMetricData, whose failure the console sees rather than "n/a".
 
-let server: FauxqsServer;
+let aws: TestEndpoint;
 let sqs: SQSClient;
+let cloudWatch: CloudWatchClient;
 const created = new Map<QueueName, { url: string; arn: string }>();
 const putEvents: unknown[] = [];
 let run = 0;
@@ -23,13 +27,13 @@ const eventBridge = {
   },
 } as unknown as EventBridgeClient;
 
-const adapter = () =>
+const adapter = (workQueueAge = queueAgeFromCloudWatch(cloudWatch)) =>
   sqsQueues({
     sqs,
     eventBridge,
     queue: (name) => created.get(name)!,
     busName: () => "orders-bus",
-    workQueueAge: async () => null,
+    workQueueAge,
   });
 
 const event = (orderId: string) =>
@@ -54,28 +58,27 @@ const drain = async (name: QueueName) => {
 };
 
 beforeAll(async () => {
-  server = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false });
-  sqs = new SQSClient({
-    endpoint: `http://127.0.0.1:${server.port}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  aws = await startTestEndpoint({ functionNames: [] });
+  sqs = new SQSClient(aws.client);
+  cloudWatch = new CloudWatchClient(aws.client);
 });
 afterAll(async () => {
-  await server?.stop();
+  sqs?.destroy();
+  cloudWatch?.destroy();
+  await aws?.close();
 });
 beforeEach(() => {
   // Fresh queues per test: names carry a run number.
   run++;
   putEvents.length = 0;
   for (const name of Object.keys(topologyQueues) as QueueName[]) {
-    const q = server.createQueue(`${name}-${run}`);
-    created.set(name, { url: q.queueUrl, arn: q.queueArn });
+    const q = aws.sqsSns.server.createQueue(`${name}-${run}`);
+    created.set(name, { url: `${aws.url}/000000000000/${q.queueName}`, arn: q.queueArn });
   }
 });
 
-describe("sqsQueues against fauxqs", () => {
-  it("reports every topology queue's depth, and a DLQ's oldest message age", async () => {
+describe("the admin queues adapter against the local AWS endpoint", () => {
+  it("reports every topology queue's depth and oldest message age (CloudWatch for a work queue)", async () => {
     await send("PaymentQueueDlq", event("ord_a"));
     await send("PaymentQueue", event("ord_b"));
     const depths = await adapter().depths();
@@ -83,8 +86,10 @@ describe("sqsQueues against fauxqs", () => {
     expect(depths.find((d) => d.name === "PaymentQueue")).toMatchObject({
       visible: 1,
       dlq: "PaymentQueueDlq",
-      oldestAgeSeconds: null,
+      oldestAgeSeconds: expect.any(Number),
     });
+    expect(depths.find((d) => d.name === "EmailQueue")).toMatchObject({ oldestAgeSeconds: 0 });
+    expect(depths.every((d) => d.oldestAgeError === undefined)).toBe(true);
     expect(depths.find((d) => d.name === "PaymentQueueDlq")).toMatchObject({
       visible: 1,
       source: "PaymentQueue",
@@ -139,15 +144,30 @@ describe("sqsQueues against fauxqs", () => {
       .toEqual(["ord_a", "ord_c"]);
   });
 
-  it("redrive all falls back to moving by copy where StartMessageMoveTask is not spoken", async () => {
+  it("a failed CloudWatch call is the queue's error, not an unknown age", async () => {
+    // Nothing listens on port 9: the call fails as a denied or broken one would.
+    const unreachable = new CloudWatchClient({
+      ...aws.client,
+      endpoint: "http://127.0.0.1:9",
+      maxAttempts: 1,
+    });
+    const depths = await adapter(queueAgeFromCloudWatch(unreachable)).depths();
+    unreachable.destroy();
+    const payment = depths.find((d) => d.name === "PaymentQueue")!;
+    expect(payment.oldestAgeSeconds).toBeNull();
+    expect(payment.oldestAgeError).toMatch(/ECONNREFUSED|connect/);
+    // A DLQ's age needs no CloudWatch.
+    expect(depths.find((d) => d.name === "PaymentQueueDlq")!.oldestAgeError).toBeUndefined();
+  });
+
+  it("redrive all is SQS's move task", async () => {
     for (const id of ["ord_a", "ord_b"]) await send("EmailQueueDlq", event(id));
     const result = await adapter().redriveAll("EmailQueueDlq");
-    expect(result.moved).toBe(2);
-    expect(["move-task", "move-by-copy"]).toContain(result.mode);
-    if (result.mode === "move-by-copy") {
-      expect((await drain("EmailQueue")).length).toBe(2);
-      expect((await adapter().depths()).find((d) => d.name === "EmailQueueDlq")!.visible).toBe(0);
-    }
+    expect(result).toMatchObject({ mode: "move-task", moved: 2 });
+    expect(result.orders.map((o) => o.orderId).sort()).toEqual(["ord_a", "ord_b"]);
+    await aws.endpoint.idle();
+    expect((await drain("EmailQueue")).length).toBe(2);
+    expect((await adapter().depths()).find((d) => d.name === "EmailQueueDlq")!.visible).toBe(0);
   });
 
   it("a rule DLQ's events go back on the bus as the original events", async () => {
