@@ -22,6 +22,7 @@ export default $config({
     const { router } = await import("./infra/router");
     const auth = await import("./infra/auth");
     await import("./infra/payment-sandbox");
+    await import("./infra/notification-sandbox");
     await import("./infra/consumers");
     await import("./infra/saga");
     await import("./infra/streams");

@@ -1,6 +1,7 @@
 import { type FunctionName, queues as queueSpecs } from "../packages/core/src/topology";
 import { policy } from "./config";
 import { defineFunction, type LinkTargets } from "./functions";
+import { notificationProvider } from "./notification-sandbox";
 import { paymentProvider } from "./payment-sandbox";
 import { queues } from "./queues";
 import { tables } from "./storage";
@@ -15,6 +16,7 @@ const targets: LinkTargets = {
   ...tables,
   ...queues,
   PaymentProvider: paymentProvider,
+  NotificationProvider: notificationProvider,
   OrderPolicy: policy,
 };
 

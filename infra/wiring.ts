@@ -25,6 +25,7 @@ export const concernOrder = [
   "router",
   "auth",
   "payment-sandbox",
+  "notification-sandbox",
   "consumers",
   "saga",
   "streams",
@@ -50,6 +51,7 @@ export const linkProvider = {
   FulfillmentSaga: "saga",
   SagaCallbacks: "saga",
   PaymentProvider: "payment-sandbox",
+  NotificationProvider: "notification-sandbox",
   OrderPolicy: "config",
   Auth: "auth",
 } as const satisfies Record<LinkName, Concern>;
@@ -57,8 +59,8 @@ export const linkProvider = {
 /**
  * Which module creates each function, read from where the topology uses it:
  * an API route, a saga state, a queue consumer, a stream mapping. The sandbox
- * provider is the one function nothing invokes through the topology (callers
- * reach it over its URL), so it has a module of its own.
+ * providers are the functions nothing invokes through the topology (callers
+ * reach them over their URLs), so each has a module of its own.
  */
 export function functionConcern(name: FunctionName): Concern {
   const owners = new Set<Concern>();
@@ -68,6 +70,7 @@ export function functionConcern(name: FunctionName): Concern {
     owners.add("consumers");
   if (Object.values(streamMappings).some((m) => m.function === name)) owners.add("streams");
   if (name === "PaymentSandbox") owners.add("payment-sandbox");
+  if (name === "NotificationSandbox") owners.add("notification-sandbox");
   if (owners.size !== 1)
     throw new Error(
       `function ${name} must be created by exactly one infra module, got [${[...owners]}]`,

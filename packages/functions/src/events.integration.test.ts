@@ -16,6 +16,7 @@ import { httpEvent, sqsEvent } from "./lib/test-events";
 
 let ddb: DynamoDbLocal;
 let bus: Awaited<ReturnType<typeof serveFetch>>;
+let notifications: Awaited<ReturnType<typeof serveFetch>>;
 const published: { DetailType: string; Detail: string; EventBusName: string }[] = [];
 const failNext = new Set<string>();
 const failAlways = new Set<string>();
@@ -41,6 +42,14 @@ beforeAll(async () => {
       Entries: results,
     });
   });
+  Object.assign(process.env, linkEnv({}, ddb.endpoint));
+  const { createNotificationSandboxApp } = await import("./notification-sandbox");
+  notifications = await serveFetch(
+    createNotificationSandboxApp({
+      doc: ddb.doc,
+      ledgerTable: ddb.tableNames.NotificationLedgerTable,
+    }).fetch,
+  );
   Object.assign(
     process.env,
     linkEnv(
@@ -48,6 +57,7 @@ beforeAll(async () => {
         OrdersTable: { name: ddb.tableNames.OrdersTable },
         InventoryTable: { name: ddb.tableNames.InventoryTable },
         IdempotencyTable: { name: ddb.tableNames.IdempotencyTable },
+        NotificationProvider: { url: notifications.url },
         Bus: {
           name: "orders-bus",
           arn: "arn:aws:events:us-east-1:000000000000:event-bus/orders-bus",
@@ -65,6 +75,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await bus?.close();
+  await notifications?.close();
   await ddb?.stop();
 });
 
@@ -159,7 +170,7 @@ describe("stream publisher (outbox)", () => {
 });
 
 describe("notifier", () => {
-  it("notifies once per (event, channel) and records it on the order", async () => {
+  it("notifies once per (order, status, channel) and records it on the order", async () => {
     const order = await newOrder();
     const entry = eventFor("INSERT", undefined, order)!;
     const busEvent = {
@@ -181,10 +192,12 @@ describe("notifier", () => {
     await notifier(sqsEvent([busEvent], smsArn));
     const details = (await getOrderDetails(db(), order.orderId))!;
     expect(details.order.notifications?.sort()).toEqual([
-      `${order.orderId}:placed#email`,
-      `${order.orderId}:placed#sms`,
+      `${order.orderId}:ACCEPTED#email`,
+      `${order.orderId}:ACCEPTED#sms`,
     ]);
     expect(details.timeline.filter((e) => e.kind === "NOTIFICATION_SENT")).toHaveLength(2);
+    const ledger = await fetch(`${notifications.url}/v1/ledger?reference=${order.orderId}`);
+    expect(((await ledger.json()) as { deliveries: unknown[] }).deliveries).toHaveLength(2);
   });
 
   it("sends a malformed message back to the queue (→ DLQ after maxReceiveCount)", async () => {

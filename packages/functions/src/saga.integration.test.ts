@@ -28,12 +28,14 @@ import { httpEvent, sqsEvent } from "./lib/test-events";
 
 let ddb: DynamoDbLocal;
 let sandbox: Awaited<ReturnType<typeof serveFetch>>;
+let notificationSandbox: Awaited<ReturnType<typeof serveFetch>>;
 const handlers = {} as Record<FunctionName, (event: unknown) => Promise<unknown>>;
 const definition = () =>
   renderSaga({
     ...Object.fromEntries(Object.keys(functions).map((name) => [name, name])),
     ApprovalsQueueUrl: "http://queue/approvals",
     ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+    SagaTimeoutSeconds: orderPolicy.sagaTimeoutSeconds,
   });
 
 /** Item writes the handlers make (the sandbox's ledger uses its own client). */
@@ -70,6 +72,13 @@ beforeAll(async () => {
   sandbox = await serveFetch(
     createPaymentSandboxApp({ doc: ddb.doc, ledgerTable: ddb.tableNames.PaymentLedgerTable }).fetch,
   );
+  const { createNotificationSandboxApp } = await import("./notification-sandbox");
+  notificationSandbox = await serveFetch(
+    createNotificationSandboxApp({
+      doc: ddb.doc,
+      ledgerTable: ddb.tableNames.NotificationLedgerTable,
+    }).fetch,
+  );
   Object.assign(
     process.env,
     linkEnv(
@@ -78,6 +87,7 @@ beforeAll(async () => {
         InventoryTable: { name: ddb.tableNames.InventoryTable },
         IdempotencyTable: { name: ddb.tableNames.IdempotencyTable },
         PaymentProvider: { url: sandbox.url },
+        NotificationProvider: { url: notificationSandbox.url },
         OrderPolicy: orderPolicy,
       },
       ddb.endpoint,
@@ -99,6 +109,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sandbox?.close();
+  await notificationSandbox?.close();
   await ddb?.stop();
 });
 

@@ -8,6 +8,7 @@ export interface LinkProperties {
   InventoryTable: { name: string };
   IdempotencyTable: { name: string };
   PaymentLedgerTable: { name: string };
+  NotificationLedgerTable: { name: string };
   Bus: { name: string; arn: string };
   NotificationsTopic: { arn: string };
   FulfillmentSaga: { arn: string; name: string };
@@ -18,6 +19,7 @@ export interface LinkProperties {
   SagaCallbacks: { arn: string };
   /** `auth: "iam"`: the URL wants SigV4-signed requests (a Lambda function URL with IAM auth). */
   PaymentProvider: { url: string; auth?: "iam" };
+  NotificationProvider: { url: string; auth?: "iam" };
   OrderPolicy: {
     approvalThresholdCents: number;
     maxLinesPerOrder: number;

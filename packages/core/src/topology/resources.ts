@@ -52,6 +52,15 @@ export const tables = {
     rangeKey: "sk",
     globalIndexes: {},
   },
+  /**
+   * The sandbox notification provider's own ledger (requests, deliveries,
+   * idempotency keys). Only NotificationSandbox links it.
+   */
+  NotificationLedgerTable: {
+    hashKey: "pk",
+    rangeKey: "sk",
+    globalIndexes: {},
+  },
   /** Powertools idempotency persistence layer (its default key and TTL attribute names). */
   IdempotencyTable: {
     hashKey: "id",
@@ -84,6 +93,7 @@ export type LinkName =
   | "FulfillmentSaga"
   | "SagaCallbacks"
   | "PaymentProvider"
+  | "NotificationProvider"
   | "OrderPolicy"
   | "Auth";
 
@@ -146,8 +156,8 @@ export const functions = {
   Notifier: fn(
     "notifier",
     10,
-    ["OrdersTable", "IdempotencyTable"],
-    "Per-channel notification queues → send and record each notification",
+    ["OrdersTable", "NotificationProvider"],
+    "Per-channel notification queues → send (idempotency key) and record each notification",
   ),
   ApprovalsWorker: fn(
     "approvals-worker",
@@ -202,6 +212,12 @@ export const functions = {
     10,
     ["PaymentLedgerTable"],
     "Sandbox payment provider (test mode): its own API and ledger, deterministic test cards",
+  ),
+  NotificationSandbox: fn(
+    "notification-sandbox",
+    10,
+    ["NotificationLedgerTable"],
+    "Sandbox notification provider: email/SMS API with idempotency keys, its own ledger",
   ),
   AdminApi: fn(
     "admin-api",

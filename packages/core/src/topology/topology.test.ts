@@ -284,6 +284,8 @@ describe("least privilege: links", () => {
 
   it("only the provider touches its ledger; only the admin API drives the saga and DLQs", () => {
     expect(linkedBy("PaymentLedgerTable")).toEqual(["PaymentSandbox"]);
+    expect(linkedBy("NotificationLedgerTable")).toEqual(["NotificationSandbox"]);
+    expect(linkedBy("NotificationProvider")).toEqual(["Notifier"]);
     expect(linkedBy("FulfillmentSaga")).toEqual(["AdminApi"]);
     expect(linkedBy("Auth")).toEqual(["AdminApi"]);
     for (const dlq of dlqNames) expect(linkedBy(dlq), dlq).toEqual(["AdminApi"]);

@@ -4,8 +4,8 @@ import {
   type PaymentProvider,
   withCircuitBreaker,
 } from "@orders/core/payment";
-import { AwsClient } from "aws4fetch";
 import { Resource } from "./resource";
+import { iamSignedFetch } from "./signed-fetch";
 
 // The payment provider as the pipeline reaches it: the HTTP adapter on the
 // PaymentProvider link's url, behind one circuit breaker per container (seed
@@ -20,20 +20,7 @@ export const providerBreaker = new CircuitBreaker({
   cooldownMs: Number(process.env.PAYMENT_BREAKER_COOLDOWN_MS ?? 30_000),
 });
 
-/** fetch, SigV4-signed for a Lambda function URL with the role's credentials from the environment. */
-export const iamSignedFetch = (env: NodeJS.ProcessEnv = process.env): typeof fetch => {
-  return async (input, init) => {
-    const signer = new AwsClient({
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-      service: "lambda",
-      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-      retries: 0, // retrying is the circuit breaker's and the queue's job, not the signer's
-    });
-    return fetch(await signer.sign(input instanceof URL ? input.href : input, init));
-  };
-};
+export { iamSignedFetch };
 
 let provider: PaymentProvider | undefined;
 export function paymentProvider(): PaymentProvider {

@@ -54,6 +54,29 @@ describe("chaos mode", () => {
     expect(chaos.paymentControl(1_700).outage).toBe(false);
   });
 
+  it("notification provider: outages by period, lost answers only while it is up", () => {
+    const off = createChaos({});
+    expect(off.notificationRequest(0)).toEqual({
+      outage: false,
+      latencyMs: 0,
+      loseResponse: false,
+    });
+    const chaos = createChaos({
+      notificationProvider: { outageRate: 0.5, periodMs: 1_000, lostResponseRate: 1, latencyMs: 5 },
+    });
+    expect(chaos.notificationRequest(100)).toEqual({
+      outage: true,
+      latencyMs: 5,
+      loseResponse: false,
+    });
+    expect(chaos.notificationRequest(700)).toEqual({
+      outage: false,
+      latencyMs: 5,
+      loseResponse: true,
+    });
+    expect(chaos.stats()).toMatchObject({ notificationOutages: 1, notificationLostResponses: 1 });
+  });
+
   it("duplicates chosen target invocations, never EventBridge's own DLQ sends", async () => {
     const calls: string[] = [];
     const deliver = {

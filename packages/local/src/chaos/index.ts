@@ -17,6 +17,8 @@ import { z } from "zod";
 //   saga callbacks       SendTaskSuccess/Failure through :4566 failing, before
 //                        or after their effect (aws-endpoint/callback-faults.ts)
 //   payment provider     latency and outages through /sandbox/control
+//   notification         latency, outages and lost answers in front of its
+//   provider             function URL (cloud/function-url.ts)
 
 const Rate = z.number().min(0).max(1).default(0);
 
@@ -51,6 +53,20 @@ export const ChaosConfig = z.strictObject({
       periodMs: z.number().int().min(100).max(600_000).default(10_000),
     })
     .default({ latencyMs: 0, outageRate: 0, periodMs: 10_000 }),
+  notificationProvider: z
+    .strictObject({
+      latencyMs: z.number().int().min(0).max(60_000).default(0),
+      /** Share of each period the provider's URL answers 503 without reaching it. */
+      outageRate: Rate,
+      periodMs: z.number().int().min(100).max(600_000).default(10_000),
+      /**
+       * Share of requests the provider handles whose answer never reaches the
+       * caller: the send happened, the notifier cannot record it (a crash
+       * between send and record, as the provider's ledger sees it).
+       */
+      lostResponseRate: Rate,
+    })
+    .default({ latencyMs: 0, outageRate: 0, periodMs: 10_000, lostResponseRate: 0 }),
 });
 export type ChaosConfig = z.infer<typeof ChaosConfig>;
 export type ChaosInput = z.input<typeof ChaosConfig>;
@@ -64,6 +80,7 @@ export const soakChaos: ChaosInput = {
   dynamodb: { latencyMs: 2, jitterMs: 5 },
   sagaCallbacks: { failureRate: 0.3, lostAnswerRate: 0.15 },
   paymentProvider: { latencyMs: 20, outageRate: 0.2, periodMs: 5_000 },
+  notificationProvider: { latencyMs: 10, outageRate: 0.1, periodMs: 7_000, lostResponseRate: 0.1 },
 };
 
 /** mulberry32: small, fast, seedable; good enough to pick failures. */
@@ -87,6 +104,8 @@ export interface ChaosStats {
   dynamodbDelays: number;
   sagaCallbackFailures: number;
   sagaCallbackLostAnswers: number;
+  notificationOutages: number;
+  notificationLostResponses: number;
 }
 
 export interface Chaos {
@@ -103,6 +122,8 @@ export interface Chaos {
   sagaCallback(): "before-effect" | "after-effect" | undefined;
   /** The sandbox control the provider should have at `now` (ms). */
   paymentControl(now: number): { outage: boolean; latencyMs: number };
+  /** Faults for one request to the notification provider's URL at `now` (ms). */
+  notificationRequest(now: number): { outage: boolean; latencyMs: number; loseResponse: boolean };
   stats(): ChaosStats;
 }
 
@@ -119,6 +140,8 @@ export function createChaos(input: ChaosInput): Chaos {
     dynamodbDelays: 0,
     sagaCallbackFailures: 0,
     sagaCallbackLostAnswers: 0,
+    notificationOutages: 0,
+    notificationLostResponses: 0,
   };
   return {
     config,
@@ -164,6 +187,15 @@ export function createChaos(input: ChaosInput): Chaos {
       // The first `outageRate` of every period is an outage: long enough for
       // retries and the circuit breaker to notice, short enough to recover.
       return { outage: outageRate > 0 && now % periodMs < outageRate * periodMs, latencyMs };
+    },
+    notificationRequest(now) {
+      const { latencyMs, outageRate, periodMs, lostResponseRate } = config.notificationProvider;
+      // Same shape as the payment provider's: the first `outageRate` of each period.
+      const outage = outageRate > 0 && now % periodMs < outageRate * periodMs;
+      const loseResponse = !outage && hit(lostResponseRate);
+      if (outage) stats.notificationOutages++;
+      if (loseResponse) stats.notificationLostResponses++;
+      return { outage, latencyMs, loseResponse };
     },
     stats: () => ({ ...stats }),
   };

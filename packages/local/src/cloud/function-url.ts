@@ -67,7 +67,23 @@ export interface SandboxControl {
   latencyMs: number;
 }
 
+/**
+ * Faults the local cloud applies in front of a function URL, decided per
+ * request, so the function's own code has no fault switches (a sandbox
+ * provider's outage, latency, or an answer lost after it acted).
+ */
+export interface FunctionUrlFaults {
+  /** Held before the function is invoked. */
+  latencyMs?: number;
+  /** Answer 503 without invoking the function: the service is down. */
+  outage?: boolean;
+  /** Invoke the function, then drop the connection: it acted, the caller never hears. */
+  loseResponse?: boolean;
+}
+
 export interface FunctionUrlOptions {
+  /** The faults for one request (chaos mode's schedule, a test's switch). */
+  faults?: () => FunctionUrlFaults;
   /**
    * Serve `/sandbox/control` here and pass the state to every invocation in
    * the `x-sandbox-control` header: the function's environments (workers) do
@@ -92,10 +108,19 @@ export async function serveFunctionUrl(
     ) {
       return answerControl(req, Buffer.concat(chunks), control, res);
     }
+    const faults = options.faults?.() ?? {};
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.outage) {
+      res.writeHead(503, { "content-type": "application/json" });
+      return res.end(
+        JSON.stringify({ code: "SERVICE_UNAVAILABLE", message: "Injected outage (local cloud)" }),
+      );
+    }
     const event = toHttpApiEvent(req, Buffer.concat(chunks));
     if (options.sandboxControl) event.headers["x-sandbox-control"] = JSON.stringify(control);
     else delete event.headers["x-sandbox-control"];
     const out = await runner.invoke(functionName, event);
+    if (faults.loseResponse) return void req.socket.destroy();
     if (out.functionError) {
       res.writeHead(502, { "content-type": "application/json" });
       return res.end(JSON.stringify({ message: "Internal Server Error" }));

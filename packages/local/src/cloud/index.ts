@@ -37,7 +37,7 @@ import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
 import { createStepFunctions } from "../stepfunctions";
 import { createAwsIntegrations } from "../stepfunctions/aws-integrations";
 import { functionLogGroup } from "./function-names";
-import { serveFunctionUrl } from "./function-url";
+import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
 import { arns, functionEnv, type LinkContext, queueUrl } from "./names";
 import {
   provisionBus,
@@ -87,7 +87,13 @@ export interface LocalCloudOptions {
 }
 
 export interface LocalCloud {
-  urls: { web: string; aws: string; paymentProvider: string };
+  urls: { web: string; aws: string; paymentProvider: string; notificationProvider: string };
+  /**
+   * Faults the local cloud applies in front of a provider's function URL, on
+   * top of chaos mode's schedule: set them to take the provider down, slow it,
+   * or lose its answers (tests).
+   */
+  faults: { NotificationSandbox: FunctionUrlFaults };
   dataDir: string;
   /** DynamoDB Local's JVM (benchmarks: the engine's own CPU). */
   dynamodbPid: number;
@@ -256,10 +262,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const webPort = options.webPort === 0 ? await freePort() : (options.webPort ?? 3000);
     const webUrlGuess = `http://localhost:${webPort}`;
     const paymentPort = await freePort();
+    const notificationPort = await freePort();
     const ctx: LinkContext = {
       awsUrl,
       webUrl: webUrlGuess,
       paymentProviderUrl: `http://127.0.0.1:${paymentPort}`,
+      notificationProviderUrl: `http://127.0.0.1:${notificationPort}`,
       auth: { issuer: `${webUrlGuess}/auth`, clientId: "orders-console", operatorGroup: "ops" },
     };
 
@@ -332,6 +340,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => payment.close());
     stops.push(startPaymentChaos(payment.url, chaos));
+    // The notification provider's faults live here, in front of its URL: the
+    // handler has no switches (a deployed one could not have them either).
+    const faults: LocalCloud["faults"] = { NotificationSandbox: {} };
+    const notification = await serveFunctionUrl(runner, "NotificationSandbox", notificationPort, {
+      faults: () => {
+        const set = faults.NotificationSandbox;
+        const scheduled = chaos?.notificationRequest(Date.now());
+        return {
+          latencyMs: Math.max(set.latencyMs ?? 0, scheduled?.latencyMs ?? 0),
+          outage: Boolean(set.outage || scheduled?.outage),
+          loseResponse: Boolean(set.loseResponse || scheduled?.loseResponse),
+        };
+      },
+    });
+    stops.push(() => notification.close());
 
     const client = { endpoint: awsUrl, region: REGION, credentials: fakeCredentials };
     const ddbClient = new DynamoDBClient(client);
@@ -516,7 +539,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     ready.web = { ready: true, detail: web.url };
 
     return {
-      urls: { web: web.url, aws: awsUrl, paymentProvider: payment.url },
+      urls: {
+        web: web.url,
+        aws: awsUrl,
+        paymentProvider: payment.url,
+        notificationProvider: notification.url,
+      },
+      faults,
       dataDir,
       dynamodbPid: dynamodb.pid,
       runner,

@@ -28,6 +28,7 @@ export interface LinkContext {
   awsUrl: string;
   webUrl: string;
   paymentProviderUrl: string;
+  notificationProviderUrl: string;
   auth: { issuer: string; clientId: string; operatorGroup: string };
 }
 
@@ -48,6 +49,8 @@ export function linkValue(link: LinkName, ctx: LinkContext): unknown {
       return { arn: arns.stateMachine(sagaName) };
     case "PaymentProvider":
       return { url: ctx.paymentProviderUrl };
+    case "NotificationProvider":
+      return { url: ctx.notificationProviderUrl };
     case "OrderPolicy":
       return {
         approvalThresholdCents: orderPolicy.approvalThresholdCents,
