@@ -5,8 +5,8 @@ import {
   type RouteSpec,
   webConsole,
 } from "../packages/core/src/topology";
-import { authLink, client, issuer } from "./auth";
-import { bus } from "./bus";
+import { authLink, client, devOrigins, issuer } from "./auth";
+import { archive, bus } from "./bus";
 import { policy } from "./config";
 import { defineFunction, type LinkTargets } from "./functions";
 import { queues } from "./queues";
@@ -28,8 +28,42 @@ const targets: LinkTargets = {
   Auth: authLink,
 };
 
+const region = aws.getRegionOutput().region;
+const account = aws.getCallerIdentityOutput().accountId;
+
+/**
+ * What the admin API calls beyond its links (packages/functions/src/admin/adapters):
+ * replays from the bus's archive, Logs Insights over the stage's function
+ * logs, and SQS queue ages from CloudWatch. The List/Get calls below have no
+ * resource-level permissions in IAM, hence `*`.
+ */
+const adminPermissions: sst.aws.FunctionPermissionArgs[] = [
+  {
+    actions: ["events:ListArchives", "events:ListReplays", "events:ListRules"],
+    resources: ["*"],
+  },
+  {
+    actions: ["events:DescribeArchive", "events:StartReplay"],
+    resources: [archive.arn],
+  },
+  { actions: ["logs:DescribeLogGroups", "logs:GetQueryResults"], resources: ["*"] },
+  {
+    actions: ["logs:StartQuery"],
+    resources: [
+      $interpolate`arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${$app.name}-${$app.stage}-*`,
+    ],
+  },
+  { actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
+];
+
 export const handlers = Object.fromEntries(
-  functionsOf("api").map((name) => [name, defineFunction(name, targets)] as const),
+  functionsOf("api").map(
+    (name) =>
+      [
+        name,
+        defineFunction(name, targets, name === "AdminApi" ? { permissions: adminPermissions } : {}),
+      ] as const,
+  ),
 ) as Partial<Record<FunctionName, sst.aws.Function>>;
 
 const routeKeys = Object.keys(apiSpec.routes) as (keyof typeof apiSpec.routes)[];
@@ -44,6 +78,8 @@ const routesReady = new Promise<$util.Input<$util.Resource>[]>((resolve) => {
 
 export const httpApi = new sst.aws.ApiGatewayV2("Api", {
   cors: {
+    // The console's own origin (and Vite's on `sst dev` stages), never `*`.
+    allowOrigins: [router.url, ...devOrigins],
     allowHeaders: [...apiSpec.cors.allowHeaders],
     exposeHeaders: [...apiSpec.cors.exposeHeaders],
     allowMethods: [...apiSpec.cors.allowMethods],

@@ -52,9 +52,11 @@ export const operators = new aws.cognito.UserGroup("OperatorGroup", {
 });
 
 // `sst dev` serves the console from Vite's dev server instead of CloudFront.
-const devOrigins = $app.stage === "production" ? [] : ["http://localhost:5173"];
+export const devOrigins = $app.stage === "production" ? [] : ["http://localhost:5173"];
 
-export const client = userPool.addClient("Console", {
+// Not "Console": that is the Router's name, and SST aborts on two top-level
+// components with one name (`sst deploy` and `sst dev` stop before creating anything).
+export const client = userPool.addClient("ConsoleClient", {
   callbackUrls: [
     $interpolate`${router.url}${authSpec.callbackPath}`,
     ...devOrigins.map((origin) => `${origin}${authSpec.callbackPath}`),

@@ -46,6 +46,15 @@ export function defineFunction(
       function: (args) => {
         args.tracingConfig = { mode: "Active" };
       },
+      role: (args) => {
+        // SST 4.17.1 picks the role's trust policy with `!dev` on a Pulumi
+        // Output (always truthy), so every role trusts the account root as
+        // `sst dev`'s bridge needs. Outside `sst dev` only Lambda may assume it.
+        if (!$dev)
+          args.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({
+            Service: "lambda.amazonaws.com",
+          });
+      },
     },
   });
   created.set(name, fn);

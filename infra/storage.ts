@@ -1,3 +1,5 @@
+import { catalog } from "../packages/core/src/inventory/catalog";
+import { stockRecord } from "../packages/core/src/inventory/schema";
 import { type TableSpec, tables as tableSpecs } from "../packages/core/src/topology";
 
 // DynamoDB tables from the topology. Only key attributes are declared (DynamoDB
@@ -32,3 +34,33 @@ function table(name: keyof typeof tableSpecs) {
 export const tables = Object.fromEntries(
   (Object.keys(tableSpecs) as (keyof typeof tableSpecs)[]).map((name) => [name, table(name)]),
 ) as Record<keyof typeof tableSpecs, sst.aws.Dynamo>;
+
+/** DynamoDB's attribute-value JSON for a flat record of strings, numbers and booleans. */
+function attributeValues(record: Record<string, string | number | boolean | undefined>) {
+  const item: Record<string, { S: string } | { N: string } | { BOOL: boolean }> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    if (typeof value === "number") item[key] = { N: String(value) };
+    else if (typeof value === "boolean") item[key] = { BOOL: value };
+    else item[key] = { S: value };
+  }
+  return item;
+}
+
+// The catalogue, as the local cloud seeds it: without it a fresh stage refuses
+// every order. Each SKU's stock record is written once when the stage is
+// created and then left alone (`ignoreChanges`), so a redeploy never resets
+// stock that orders have since reserved.
+export const catalogSeed = catalog.map((item) => {
+  const record = stockRecord(item);
+  return new aws.dynamodb.TableItem(
+    `Catalog${item.sku.replace(/[^A-Za-z0-9]/g, "")}`,
+    {
+      tableName: tables.InventoryTable.name,
+      hashKey: "pk",
+      rangeKey: "sk",
+      item: JSON.stringify(attributeValues(record)),
+    },
+    { ignoreChanges: ["item"] },
+  );
+});

@@ -1,4 +1,5 @@
 import { webConsole } from "../packages/core/src/topology";
+import { httpApi } from "./api";
 import { consoleEnv } from "./auth";
 import { router } from "./router";
 
@@ -10,6 +11,11 @@ export const site = new sst.aws.StaticSite("Web", {
   environment: {
     [webConsole.env.apiBase]: webConsole.apiBasePath,
     ...consoleEnv,
+    // Where Vite's dev server proxies `/api` under `sst dev` (not a VITE_
+    // variable: it never reaches the bundle). The build ignores it.
+    CONSOLE_API_PROXY: httpApi.url,
   },
+  // `sst dev` runs the console's dev server against this stage's API and Cognito.
+  dev: { command: "pnpm run dev", url: "http://localhost:5173" },
   router: { instance: router },
 });

@@ -13,7 +13,7 @@ import { getOrder, requireOrder } from "../order/repository";
 import type { OrderRecord, Reservation } from "../order/schema";
 import { InvalidOrderState, OutOfStock, TransientError } from "../saga/errors";
 import { catalog as seedCatalogItems } from "./catalog";
-import { type CatalogEntry, type CatalogItem, StockRecord, stockKey } from "./schema";
+import { type CatalogEntry, type CatalogItem, StockRecord, stockKey, stockRecord } from "./schema";
 
 // DynamoDB adapter for stock. A reservation is one TransactWriteItems: every
 // line's `available >= :q` decrement (never oversell, seed §8.4) plus the
@@ -99,16 +99,7 @@ export async function seedCatalog(
       await db.doc.send(
         new PutCommand({
           TableName: db.inventoryTable,
-          Item: {
-            ...stockKey(item.sku),
-            entity: "SKU",
-            sku: item.sku,
-            name: item.name,
-            priceCents: item.priceCents,
-            currency: item.currency,
-            available: item.stock,
-            reviewRequired: item.reviewRequired,
-          } satisfies StockRecord,
+          Item: stockRecord(item),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );

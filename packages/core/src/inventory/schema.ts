@@ -42,3 +42,15 @@ export const CatalogEntry = z.object({
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
 export const stockKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: "STOCK" as const });
+
+/** A catalogue entry as its first stock record: what the local cloud and a deploy seed. */
+export const stockRecord = (item: CatalogItem): StockRecord => ({
+  ...stockKey(item.sku),
+  entity: "SKU",
+  sku: item.sku,
+  name: item.name,
+  priceCents: item.priceCents,
+  currency: item.currency,
+  available: item.stock,
+  reviewRequired: item.reviewRequired,
+});
