@@ -2,6 +2,8 @@ import {
   type AlarmSpec,
   alarms as alarmSpecs,
   type QueueName,
+  type RuleSpec,
+  rules as ruleSpecs,
   streamMappings,
 } from "../packages/core/src/topology";
 import { bus } from "./bus";
@@ -41,7 +43,8 @@ function dimensions(subject: AlarmSpec["subject"]): Record<string, $util.Input<s
     case "rule": {
       const rule = rules[subject.name];
       if (!rule) throw new Error(`alarm on unknown rule ${subject.name}`);
-      return { EventBusName: bus.name, RuleName: rule.name };
+      const spec = (ruleSpecs as Record<string, RuleSpec>)[subject.name];
+      return { EventBusName: spec?.bus ?? bus.name, RuleName: rule.name };
     }
     case "mapping": {
       // Lambda reports a stream mapping's IteratorAge per consuming function.

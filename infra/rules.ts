@@ -2,9 +2,11 @@ import {
   bus as busSpec,
   type QueueName,
   type RuleSpec,
+  renderRulePattern,
   rules as ruleSpecs,
 } from "../packages/core/src/topology";
 import { bus } from "./bus";
+import { functionNamed } from "./functions";
 import { topic } from "./notifications";
 import { queues } from "./queues";
 import { stateMachine } from "./saga";
@@ -21,15 +23,19 @@ const topicSenders: $util.Output<string>[] = [];
 
 export const rules = Object.fromEntries(
   Object.entries(ruleSpecs).map(([name, spec]: [string, RuleSpec]) => {
+    // Step Functions' status-change events reach only the account's default bus.
+    const eventBusName = spec.bus ?? bus.name;
     const rule = new aws.cloudwatch.EventRule(name, {
-      eventBusName: bus.name,
+      eventBusName,
       description: spec.description,
-      eventPattern: JSON.stringify(spec.pattern),
+      eventPattern: stateMachine.arn.apply((arn) =>
+        JSON.stringify(renderRulePattern(spec, { FulfillmentSagaArn: arn })),
+      ),
     });
     const { target } = spec;
     const common = {
       rule: rule.name,
-      eventBusName: bus.name,
+      eventBusName,
       deadLetterConfig: { arn: queues[target.deadLetter].arn },
       retryPolicy: {
         maximumEventAgeInSeconds: busSpec.targetRetry.maximumEventAgeSeconds,
@@ -44,6 +50,15 @@ export const rules = Object.fromEntries(
     } else if (target.kind === "topic") {
       topicSenders.push(rule.arn);
       new aws.cloudwatch.EventTarget(`${name}Target`, { ...common, arn: topic.arn });
+    } else if (target.kind === "function") {
+      const fn = functionNamed(target.function);
+      new aws.lambda.Permission(`${name}Invoke`, {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      });
+      new aws.cloudwatch.EventTarget(`${name}Target`, { ...common, arn: fn.arn });
     } else {
       // EventBridge starts executions with a role that can do exactly that, on this machine.
       const role = new aws.iam.Role(`${name}Role`, {

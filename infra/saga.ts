@@ -24,12 +24,29 @@ const targets: LinkTargets = {
 };
 
 export const steps = Object.fromEntries(
-  functionsOf("saga").map((name) => [name, defineFunction(name, targets)] as const),
+  functionsOf("saga")
+    .filter((name) => name !== "SagaCompensator")
+    .map((name) => [name, defineFunction(name, targets)] as const),
 ) as Partial<Record<FunctionName, sst.aws.Function>>;
 
 const stepArns = Object.fromEntries(
   Object.entries(steps).map(([name, fn]) => [name, fn!.arn] as const),
 );
+
+// What the saga's deadline (and any end without Catch) leaves undone: the
+// SagaEndedToCompensator rule on the default bus invokes this asynchronously
+// (infra/rules.ts). Lambda retries a failed invocation twice, then sends the
+// event to SagaCompensationDlq, the rule's own DLQ.
+const compensationDlq = queues.SagaCompensationDlq;
+export const compensator = defineFunction("SagaCompensator", targets, {
+  permissions: [{ actions: ["sqs:SendMessage"], resources: [compensationDlq.arn] }],
+});
+new aws.lambda.FunctionEventInvokeConfig("SagaCompensatorInvokeConfig", {
+  functionName: compensator.name,
+  maximumRetryAttempts: 2,
+  maximumEventAgeInSeconds: 6 * 3600,
+  destinationConfig: { onFailure: { destination: compensationDlq.arn } },
+});
 const approvals = queues.ApprovalsQueue;
 const stateMachineName = `${$app.name}-${$app.stage}-FulfillmentSaga`;
 
@@ -90,6 +107,7 @@ const definition = $resolve({ ...stepArns, ApprovalsQueueUrl: approvals.url }).a
     renderSaga({
       ...(values as Record<FunctionName, string> & { ApprovalsQueueUrl: string }),
       ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+      SagaTimeoutSeconds: orderPolicy.sagaTimeoutSeconds,
     } satisfies Partial<SagaSubstitutions>),
   ),
 );

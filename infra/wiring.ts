@@ -71,6 +71,8 @@ export function functionConcern(name: FunctionName): Concern {
   if (Object.values(streamMappings).some((m) => m.function === name)) owners.add("streams");
   if (name === "PaymentSandbox") owners.add("payment-sandbox");
   if (name === "NotificationSandbox") owners.add("notification-sandbox");
+  // The saga's compensator (its status-change rule's target) lives with the saga.
+  if (name === "SagaCompensator") owners.add("saga");
   if (owners.size !== 1)
     throw new Error(
       `function ${name} must be created by exactly one infra module, got [${[...owners]}]`,

@@ -20,8 +20,6 @@ export interface EventEntry {
   eventId: string;
   orderId: string;
   correlationId: string;
-  /** The order's trace header (from its ingress request), sent as PutEvents' TraceHeader. */
-  traceHeader?: string;
 }
 
 type Image = Record<string, unknown> | undefined;
@@ -37,16 +35,11 @@ export function eventFor(
   if (!isOrderMeta(newImage)) return undefined;
   const order = OrderRecord.parse(newImage);
   if (eventName === "INSERT")
-    return entry(detailTypes.OrderPlaced, placedDetail(order), order.createdAt, order.traceHeader);
+    return entry(detailTypes.OrderPlaced, placedDetail(order), order.createdAt);
   if (eventName !== "MODIFY" || !isOrderMeta(oldImage)) return undefined;
   const before = OrderRecord.parse(oldImage);
   if (before.status === order.status) return undefined;
-  return entry(
-    detailTypes.OrderStatusChanged,
-    changedDetail(before, order),
-    order.statusChangedAt,
-    order.traceHeader,
-  );
+  return entry(detailTypes.OrderStatusChanged, changedDetail(before, order), order.statusChangedAt);
 }
 
 export function placedDetail(order: OrderRecord): OrderPlacedV1 {
@@ -88,10 +81,8 @@ function entry(
   detailType: string,
   detail: OrderPlacedV1 | OrderStatusChangedV1,
   at: string,
-  traceHeader: string | undefined,
 ): EventEntry {
   return {
-    ...(traceHeader ? { traceHeader } : {}),
     Source: app.eventSource,
     DetailType: detailType,
     Detail: JSON.stringify(detail),

@@ -1,2 +1,3 @@
+export * from "./compensate";
 export * from "./errors";
 export * from "./steps";

@@ -81,6 +81,7 @@ export type DlqName =
   | "PaymentRuleDlq"
   | "NotificationsRuleDlq"
   | "SagaRuleDlq"
+  | "SagaCompensationDlq"
   | "StreamFailures";
 export type QueueName = WorkQueueName | DlqName;
 
@@ -207,6 +208,12 @@ export const functions = {
     ["OrdersTable"],
     "Saga compensation: mark CANCELLED (status-guarded)",
   ),
+  SagaCompensator: fn(
+    "saga-compensator",
+    60,
+    ["OrdersTable", "InventoryTable", "PaymentProvider"],
+    "Saga ended TIMED_OUT/FAILED/ABORTED (no Catch ran): void, release and cancel its order",
+  ),
   PaymentSandbox: fn(
     "payment-sandbox",
     10,
@@ -238,6 +245,7 @@ export const functions = {
       "SmsQueueDlq",
       "NotificationsRuleDlq",
       "SagaRuleDlq",
+      "SagaCompensationDlq",
       "StreamFailures",
       "Auth",
     ],
@@ -349,6 +357,9 @@ export const queues = {
   PaymentRuleDlq: dlq("rule-delivery-failures"),
   NotificationsRuleDlq: dlq("rule-delivery-failures"),
   SagaRuleDlq: dlq("rule-delivery-failures"),
+  // The compensator's rule DLQ, and on AWS also its function's on-failure
+  // destination (an asynchronous invocation that failed every retry).
+  SagaCompensationDlq: dlq("rule-delivery-failures"),
   StreamFailures: dlq("stream-failures"),
 } as const satisfies Record<WorkQueueName, WorkQueueSpec> & Record<DlqName, DlqSpec>;
 
@@ -397,13 +408,29 @@ export const notifications = {
 export type RuleTarget =
   | { kind: "queue"; queue: WorkQueueName; deadLetter: DlqName }
   | { kind: "topic"; topic: "NotificationsTopic"; deadLetter: DlqName }
-  | { kind: "saga"; inputPath: string; deadLetter: DlqName };
+  | { kind: "saga"; inputPath: string; deadLetter: DlqName }
+  | { kind: "function"; function: FunctionName; deadLetter: DlqName };
 
 export interface RuleSpec {
   description: string;
+  /** Where the rule lives: our bus (default), or the account's default bus that AWS services emit to. */
+  bus?: "default";
+  /** `${FulfillmentSagaArn}` is filled per runtime (renderRulePattern). */
   pattern: Record<string, unknown>;
   target: RuleTarget;
 }
+
+/** Filled with the runtime's state machine ARN by renderRulePattern. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder, as in the saga's ASL
+const sagaArnPlaceholder = "${FulfillmentSagaArn}";
+
+/** Step Functions' own event for an execution's status change, on the default bus. */
+export const sagaStatusEvent = {
+  source: "aws.states",
+  detailType: "Step Functions Execution Status Change",
+  /** Ends in which no Catch ran: the saga's compensations may not have run. */
+  unfinishedStatuses: ["TIMED_OUT", "FAILED", "ABORTED"],
+} as const;
 
 export const rules = {
   OrderPlacedToPayment: {
@@ -424,7 +451,28 @@ export const rules = {
     },
     target: { kind: "topic", topic: "NotificationsTopic", deadLetter: "NotificationsRuleDlq" },
   },
+  SagaEndedToCompensator: {
+    description:
+      "A saga that timed out, failed or was stopped ran no Catch: the compensator undoes its order",
+    bus: "default",
+    pattern: {
+      source: [sagaStatusEvent.source],
+      "detail-type": [sagaStatusEvent.detailType],
+      detail: {
+        status: [...sagaStatusEvent.unfinishedStatuses],
+        stateMachineArn: [sagaArnPlaceholder],
+      },
+    },
+    target: { kind: "function", function: "SagaCompensator", deadLetter: "SagaCompensationDlq" },
+  },
 } as const satisfies Record<string, RuleSpec>;
+
+/** A rule's pattern with this runtime's state machine ARN filled in. */
+export function renderRulePattern(spec: RuleSpec, values: { FulfillmentSagaArn: string }) {
+  return JSON.parse(
+    JSON.stringify(spec.pattern).replaceAll(sagaArnPlaceholder, values.FulfillmentSagaArn),
+  ) as Record<string, unknown>;
+}
 
 // ─── Streams ─────────────────────────────────────────────────────────────────
 
@@ -573,6 +621,13 @@ export const orderPolicy = {
   approvalThresholdCents: 100_000,
   /** How long a flagged order waits for a decision before it is cancelled. */
   approvalTimeoutSeconds: 86_400,
+  /**
+   * The saga's top-level TimeoutSeconds: past it Step Functions ends the
+   * execution TIMED_OUT (no Catch runs) and the SagaCompensator undoes the
+   * order. Above the longest legitimate path (approval window + payment wait +
+   * every retry, checked by the topology tests): 26 h.
+   */
+  sagaTimeoutSeconds: 93_600,
   maxLinesPerOrder: 25,
   maxQuantityPerLine: 100,
 } as const;

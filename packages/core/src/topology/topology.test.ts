@@ -19,13 +19,17 @@ import {
   functions,
   type LinkName,
   notifications,
+  orderPolicy,
   type QueueName,
   queues,
+  renderRulePattern,
   renderSaga,
   rules,
   sagaDefinition,
   sagaFunctions,
+  sagaLongestPathSeconds,
   sagaPlaceholders,
+  sagaStatusEvent,
   scopes,
   streamMappings,
   tables,
@@ -116,6 +120,7 @@ describe("event routing", () => {
       if (target.kind === "queue") expect(queues[target.queue].kind).toBe("work");
       if (target.kind === "topic") expect(target.topic).toBe(notifications.topic);
       if (target.kind === "saga") expect(target.inputPath).toMatch(/^\$\./);
+      if (target.kind === "function") expect(functionNames).toContain(target.function);
     },
   );
 
@@ -189,11 +194,12 @@ describe("fulfilment saga", () => {
     for (const name of sagaFunctions()) expect(functionNames).toContain(name);
   });
 
-  it("has placeholders only for functions, the approvals queue and the approval timeout", () => {
+  it("has placeholders only for functions, the approvals queue and the two timeouts", () => {
     const allowed = new Set<string>([
       ...functionNames,
       "ApprovalsQueueUrl",
       "ApprovalTimeoutSeconds",
+      "SagaTimeoutSeconds",
     ]);
     for (const name of sagaPlaceholders()) expect(allowed, name).toContain(name);
   });
@@ -209,12 +215,51 @@ describe("fulfilment saga", () => {
       ...values,
       ApprovalsQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/approvals",
       ApprovalTimeoutSeconds: 3600,
+      SagaTimeoutSeconds: 7200,
     });
     expect(JSON.stringify(rendered)).not.toMatch(/\$\{/);
+    expect(rendered.TimeoutSeconds).toBe(7200);
     const timeouts = Object.values(rendered.States).flatMap((state) =>
       "TimeoutSeconds" in state ? [state.TimeoutSeconds] : [],
     );
     expect(timeouts).toContain(3600);
+  });
+
+  it("has a deadline above its longest legitimate path: approval window + payment wait + retries", () => {
+    // Past the deadline Step Functions ends the execution TIMED_OUT with no
+    // Catch; a deadline inside a legitimate path would cancel good orders.
+    const rendered = renderSaga({
+      ...Object.fromEntries(functionNames.map((name) => [name, name])),
+      ApprovalsQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/approvals",
+      ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+      SagaTimeoutSeconds: orderPolicy.sagaTimeoutSeconds,
+    });
+    expect(rendered.TimeoutSeconds).toBe(orderPolicy.sagaTimeoutSeconds);
+    const longest = sagaLongestPathSeconds({
+      ApprovalTimeoutSeconds: orderPolicy.approvalTimeoutSeconds,
+    });
+    // The path holds the whole approval window, the bounded payment wait and the retries.
+    const withoutApproval = sagaLongestPathSeconds({ ApprovalTimeoutSeconds: 0 });
+    expect(longest - withoutApproval).toBe(orderPolicy.approvalTimeoutSeconds);
+    expect(withoutApproval).toBeGreaterThan(cappedDelaysSeconds(captureRetrier("PaymentPending")));
+    expect(orderPolicy.sagaTimeoutSeconds).toBeGreaterThan(longest);
+  });
+
+  it("sends the executions that ran no Catch, and only this saga's, to the compensator", () => {
+    const rule = rules.SagaEndedToCompensator;
+    expect(rule.bus).toBe("default");
+    expect(rule.target).toMatchObject({ kind: "function", function: "SagaCompensator" });
+    const arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders-dev-FulfillmentSaga";
+    expect(renderRulePattern(rule, { FulfillmentSagaArn: arn })).toEqual({
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: { status: ["TIMED_OUT", "FAILED", "ABORTED"], stateMachineArn: [arn] },
+    });
+    expect([...sagaStatusEvent.unfinishedStatuses].sort()).toEqual([
+      "ABORTED",
+      "FAILED",
+      "TIMED_OUT",
+    ]);
   });
 
   it("refuses to render with a value missing", () => {

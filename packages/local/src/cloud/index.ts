@@ -71,6 +71,12 @@ export interface LocalCloudOptions {
   approvalTimeoutSeconds?: number;
   /**
    * Every work queue's visibility timeout, i.e. how soon a failed message is
+  /**
+   * The saga's deadline (its top-level TimeoutSeconds), past which the execution
+   * ends TIMED_OUT and the SagaCompensator undoes the order. Default:
+   * LOCAL_SAGA_TIMEOUT_SECONDS, else the topology's policy (26 h).
+   */
+  sagaTimeoutSeconds?: number;
    * received again (so how soon it reaches its DLQ). Default:
    * LOCAL_VISIBILITY_TIMEOUT_SECONDS, else the topology's (≥ 6× the consumer's timeout).
    */
@@ -404,6 +410,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : undefined);
     await provisionQueues(sqs, awsUrl, {
       ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
+      // As on AWS: every execution status change goes to the default bus.
+      emitStatusChange: async (event) => {
+        const out = await services.eventBridge!.putEvents([
+          { ...event, Time: new Date(event.Time), EventBusName: "default" },
+        ]);
+        if (out.FailedEntryCount > 0)
+          throw new Error(`status-change event refused: ${out.Entries[0]?.ErrorMessage}`);
+      },
     });
     await provisionTopic(sns);
     const approvalTimeoutSeconds =
@@ -441,8 +455,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
       const mapping = createSqsMapping({
+    const sagaTimeoutSeconds =
+      options.sagaTimeoutSeconds ??
+      (process.env.LOCAL_SAGA_TIMEOUT_SECONDS
+        ? Number(process.env.LOCAL_SAGA_TIMEOUT_SECONDS)
+        : undefined);
+    if (
+      sagaTimeoutSeconds !== undefined &&
+      !(Number.isInteger(sagaTimeoutSeconds) && sagaTimeoutSeconds > 0)
+    )
+      throw new Error(`sagaTimeoutSeconds must be a positive integer: ${sagaTimeoutSeconds}`);
         sqs,
         queueUrl: queueUrl(awsUrl, m.queueName),
+      ...(sagaTimeoutSeconds !== undefined ? { sagaTimeoutSeconds } : {}),
         queueArn: arns.queue(m.queueName),
         functionName: m.functionName,
         runner,

@@ -19,6 +19,8 @@ import {
   notifications,
   orderPolicy,
   queues,
+  type RuleSpec,
+  renderRulePattern,
   renderSaga,
   rules,
   sagaFunctions,
@@ -151,13 +153,14 @@ async function call(service: ApiHandler, action: string, body: unknown, tolerate
 export async function provisionStateMachine(
   sfn: ApiHandler,
   awsUrl: string,
-  options: { approvalTimeoutSeconds?: number } = {},
+  options: { approvalTimeoutSeconds?: number; sagaTimeoutSeconds?: number } = {},
 ) {
   const definition = JSON.stringify(
     renderSaga({
       ...Object.fromEntries(sagaFunctions().map((f) => [f, arns.lambda(f)])),
       ApprovalsQueueUrl: queueUrl(awsUrl, "ApprovalsQueue"),
       ApprovalTimeoutSeconds: options.approvalTimeoutSeconds ?? orderPolicy.approvalTimeoutSeconds,
+      SagaTimeoutSeconds: options.sagaTimeoutSeconds ?? orderPolicy.sagaTimeoutSeconds,
     }),
   );
   const roleArn = arns.role("FulfillmentSagaRole");
@@ -189,11 +192,15 @@ export async function provisionBus(eb: ApiHandler) {
     },
     ["ResourceAlreadyExistsException"],
   );
-  for (const [name, rule] of Object.entries(rules)) {
+  for (const [name, rule] of Object.entries(rules) as [string, RuleSpec][]) {
+    // Step Functions' status-change rule lives on the default bus, as on AWS.
+    const eventBusName = rule.bus ?? busName;
     await call(eb, "PutRule", {
       Name: name,
-      EventBusName: busName,
-      EventPattern: JSON.stringify(rule.pattern),
+      EventBusName: eventBusName,
+      EventPattern: JSON.stringify(
+        renderRulePattern(rule, { FulfillmentSagaArn: arns.stateMachine(sagaName) }),
+      ),
       Description: rule.description,
       State: "ENABLED",
     });
@@ -203,10 +210,12 @@ export async function provisionBus(eb: ApiHandler) {
         ? arns.queue(target.queue)
         : target.kind === "topic"
           ? arns.topic(topicName)
-          : arns.stateMachine(sagaName);
+          : target.kind === "function"
+            ? arns.lambda(target.function)
+            : arns.stateMachine(sagaName);
     await call(eb, "PutTargets", {
       Rule: name,
-      EventBusName: busName,
+      EventBusName: eventBusName,
       Targets: [
         {
           Id: target.kind,
