@@ -34,6 +34,8 @@ export const handler = async (event: HttpEvent, context?: Context): Promise<Http
           idempotencyKey: header(event, "idempotency-key"),
           requestId: event.requestContext?.requestId ?? randomUUID(),
           correlationId: sent,
+          // Lambda sets it per invocation; the outbox publishes the order's events with it.
+          traceHeader: process.env._X_AMZN_TRACE_ID,
           body: event.body,
           isBase64Encoded: event.isBase64Encoded,
         },

@@ -20,6 +20,8 @@ export interface EventEntry {
   eventId: string;
   orderId: string;
   correlationId: string;
+  /** The order's trace header (from its ingress request), sent as PutEvents' TraceHeader. */
+  traceHeader?: string;
 }
 
 type Image = Record<string, unknown> | undefined;
@@ -35,11 +37,16 @@ export function eventFor(
   if (!isOrderMeta(newImage)) return undefined;
   const order = OrderRecord.parse(newImage);
   if (eventName === "INSERT")
-    return entry(detailTypes.OrderPlaced, placedDetail(order), order.createdAt);
+    return entry(detailTypes.OrderPlaced, placedDetail(order), order.createdAt, order.traceHeader);
   if (eventName !== "MODIFY" || !isOrderMeta(oldImage)) return undefined;
   const before = OrderRecord.parse(oldImage);
   if (before.status === order.status) return undefined;
-  return entry(detailTypes.OrderStatusChanged, changedDetail(before, order), order.statusChangedAt);
+  return entry(
+    detailTypes.OrderStatusChanged,
+    changedDetail(before, order),
+    order.statusChangedAt,
+    order.traceHeader,
+  );
 }
 
 export function placedDetail(order: OrderRecord): OrderPlacedV1 {
@@ -81,8 +88,10 @@ function entry(
   detailType: string,
   detail: OrderPlacedV1 | OrderStatusChangedV1,
   at: string,
+  traceHeader: string | undefined,
 ): EventEntry {
   return {
+    ...(traceHeader ? { traceHeader } : {}),
     Source: app.eventSource,
     DetailType: detailType,
     Detail: JSON.stringify(detail),

@@ -116,6 +116,29 @@ describe("PutEvents batching", () => {
     expect(calls[3]).toEqual(["ord_3", "ord_15"]);
   });
 
+  it("publishes each event with its order's ingress trace header, not the publisher's", async () => {
+    const ingressTrace =
+      "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1";
+    const placed = eventFor("INSERT", undefined, { ...order, traceHeader: ingressTrace })!;
+    const changed = eventFor(
+      "MODIFY",
+      { ...order, traceHeader: ingressTrace },
+      { ...order, traceHeader: ingressTrace, status: "FULFILLED" },
+    )!;
+    const sent: (string | undefined)[] = [];
+    const client = {
+      send: async (command: { input: { Entries?: { TraceHeader?: string }[] } }) => {
+        for (const e of command.input.Entries ?? []) sent.push(e.TraceHeader);
+        return { FailedEntryCount: 0, Entries: sent.map((_, i) => ({ EventId: `eb-${i}` })) };
+      },
+    };
+    await publishEvents(client as never, [placed, changed], {
+      busName: "Bus",
+      traceHeader: "Root=1-00000000-publisherpublisherpublisher",
+    });
+    expect(sent).toEqual([ingressTrace, ingressTrace]);
+  });
+
   it("reports entries that never succeed", async () => {
     const client = {
       send: async () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: "ThrottlingException" }] }),

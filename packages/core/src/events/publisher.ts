@@ -18,6 +18,7 @@ export interface PublishOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The publisher's own trace header: used only for events whose order carries none. */
   traceHeader?: string;
 }
 
@@ -41,7 +42,11 @@ export async function publishEvents(
     DetailType: e.DetailType,
     Detail: e.Detail,
     Time: e.Time,
-    ...(options.traceHeader ? { TraceHeader: options.traceHeader } : {}),
+    // The order's own trace (kept from its ingress request), so the trace runs
+    // on past the outbox; the publisher's only for an event without one.
+    ...((e.traceHeader ?? options.traceHeader)
+      ? { TraceHeader: e.traceHeader ?? options.traceHeader }
+      : {}),
   });
 
   let pending = entries.map((_, i) => i);

@@ -27,6 +27,8 @@ export interface PlaceOrderCommand {
   requestId: string;
   /** The X-Correlation-Id header, if any. */
   correlationId: string | undefined;
+  /** The ingress invocation's X-Ray trace header (`_X_AMZN_TRACE_ID`), kept on the order. */
+  traceHeader?: string;
   body: string | undefined;
   isBase64Encoded?: boolean;
 }
@@ -127,6 +129,7 @@ export async function placeOrder(
     idempotencyKey,
     requestHash: hash,
     correlationId,
+    ...(command.traceHeader ? { traceHeader: command.traceHeader } : {}),
     status: "ACCEPTED",
     lines: priced.lines,
     totalCents: priced.totalCents,

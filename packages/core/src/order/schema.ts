@@ -106,6 +106,11 @@ export const OrderRecord = z.object({
   idempotencyKey: z.string(),
   requestHash: z.string(),
   correlationId: z.string(),
+  /**
+   * The X-Ray trace header of the request that placed the order: the outbox
+   * publishes its events with it, so the trace continues past the stream.
+   */
+  traceHeader: z.string().optional(),
   status: OrderStatus,
   lines: z.array(OrderLine),
   totalCents: z.number().int().nonnegative(),
