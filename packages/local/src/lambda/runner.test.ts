@@ -24,6 +24,7 @@ beforeAll(() => {
     logs,
     watch: [reloadDir],
     asyncRetryDelayMs: () => 10,
+    logGroup: (name) => `/aws/lambda/orders-local-${name}Function`,
     functions: [
       {
         name: "Echo",
@@ -70,16 +71,20 @@ describe("Lambda runner", () => {
       event: unknown;
       requestId: string;
       functionName: string;
+      logGroupName: string;
       remainingMs: number;
       env: Record<string, string | undefined>;
     };
     expect(payload.event).toEqual({ hello: "world" });
     expect(payload.requestId).toBe(out.requestId);
     expect(payload.functionName).toBe("Echo");
+    // The log group the deployment names (SST's, here), in the context and the env alike.
+    expect(payload.logGroupName).toBe("/aws/lambda/orders-local-EchoFunction");
     expect(payload.remainingMs).toBeGreaterThan(0);
     expect(payload.remainingMs).toBeLessThanOrEqual(5000);
     expect(payload.env).toEqual({
       AWS_LAMBDA_FUNCTION_NAME: "Echo",
+      AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/orders-local-EchoFunction",
       SST_RESOURCE_App: '{"name":"orders","stage":"local"}',
       SST_RESOURCE_OrdersTable: '{"name":"OrdersTable"}',
     });

@@ -71,7 +71,8 @@ port.on("message", async (request: InvokeRequest) => {
     functionVersion: "$LATEST",
     invokedFunctionArn: data.functionArn,
     memoryLimitInMB: String(data.memoryMb),
-    logGroupName: `/aws/lambda/${data.functionName}`,
+    // The runner sets the group the deployment names (AWS_LAMBDA_LOG_GROUP_NAME), as Lambda does.
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? `/aws/lambda/${data.functionName}`,
     logStreamName: `local/${data.functionName}/${process.pid}`,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
