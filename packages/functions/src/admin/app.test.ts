@@ -144,6 +144,20 @@ const routes: [string, RequestInit | undefined][] = [
   ["/api/admin/openapi.json", undefined],
 ];
 
+describe("caching", () => {
+  it("every response says no-store, refused, failed or not", async () => {
+    const { app } = fakes();
+    const responses = [
+      await app.request("/api/admin/queues", undefined, noClaims),
+      await app.request("/api/admin/queues", undefined, asUser("[customers]")),
+      await app.request("/api/admin/queues", undefined, asUser("[ops]")),
+      await app.request("/api/admin/nowhere", undefined, asUser("[ops]")),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([401, 403, 200, 404]);
+    for (const res of responses) expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
 describe("operator group", () => {
   it.each(routes)("%s: 401 without verified claims, logged, nothing called", async (path, init) => {
     const { app, calls, security } = fakes();

@@ -24,6 +24,12 @@ export interface AdminAppOptions {
  */
 export function createAdminApp(ports: AdminPorts, options: AdminAppOptions) {
   const app = new OpenAPIHono<AdminEnv>().basePath("/api/admin");
+  // Operator data is per caller and changes by the second: CloudFront (which
+  // keys on Authorization) must never keep a copy, not even of an error.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("cache-control", "no-store");
+  });
   app.use(requestId({ headerName: "x-correlation-id" }));
   app.use(requireOperator(options.operatorGroup, options.security));
   app.onError(onError(options.logError));
