@@ -8,7 +8,12 @@ import {
   reserveInventory,
   seedCatalog,
 } from "@orders/core/inventory";
-import { placeOrder } from "@orders/core/order";
+import {
+  createHttpNotificationProvider,
+  impliedNotifications,
+  notifyCustomer,
+} from "@orders/core/notification";
+import { placeOrder, requireOrder } from "@orders/core/order";
 import {
   authorizeOrderPayment,
   capturePayment,
@@ -28,6 +33,7 @@ export interface ProofTables {
   OrdersTable: string;
   InventoryTable: string;
   PaymentLedgerTable: string;
+  NotificationLedgerTable: string;
 }
 
 /** Fresh tables named `<prefix>-<Role>` (no streams: nothing reads them here). */
@@ -36,6 +42,7 @@ export async function createProofTables(client: DynamoDBClient, prefix: string) 
     OrdersTable: `${prefix}-OrdersTable`,
     InventoryTable: `${prefix}-InventoryTable`,
     PaymentLedgerTable: `${prefix}-PaymentLedgerTable`,
+    NotificationLedgerTable: `${prefix}-NotificationLedgerTable`,
   };
   for (const role of Object.keys(names) as (keyof ProofTables)[]) {
     const { stream: _stream, ...spec } = tables[role] as (typeof tables)[keyof ProofTables] & {
@@ -53,6 +60,15 @@ export async function inProcessPipeline(doc: DynamoDBDocumentClient, names: Proo
   const provider = createHttpPaymentProvider({
     baseUrl: "http://sandbox.invalid",
     fetch: (input, init) => Promise.resolve(sandbox.fetch(new Request(input, init))),
+  });
+  const { createNotificationSandboxApp } = await import("@orders/functions/notification-sandbox");
+  const notificationSandbox = createNotificationSandboxApp({
+    doc,
+    ledgerTable: names.NotificationLedgerTable,
+  });
+  const sender = createHttpNotificationProvider({
+    baseUrl: "http://notifications.invalid",
+    fetch: (input, init) => Promise.resolve(notificationSandbox.fetch(new Request(input, init))),
   });
   const db = { doc, ordersTable: names.OrdersTable, inventoryTable: names.InventoryTable };
   const payments = { doc, ordersTable: names.OrdersTable, provider };
@@ -111,9 +127,31 @@ export async function inProcessPipeline(doc: DynamoDBDocumentClient, names: Proo
     }
   }
 
+  /** Every notification the order's events so far imply, as the notifier sends them. */
+  async function notify(orderId: string) {
+    const order = await requireOrder(db, orderId);
+    for (const n of impliedNotifications(order)) {
+      await notifyCustomer(
+        { db, sender },
+        {
+          eventId: `${orderId}:${n.status}`,
+          orderId,
+          correlationId: order.correlationId,
+          customerId: order.customerId,
+          channel: n.channel,
+          status: n.status,
+          totalCents: order.totalCents,
+          currency: order.currency,
+        },
+      );
+    }
+  }
+
   return {
     db,
     provider,
+    sender,
+    notify,
     seed: () => seedCatalog(db),
     place,
     runSaga,

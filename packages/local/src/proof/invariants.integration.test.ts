@@ -46,6 +46,8 @@ async function goodWorld(): Promise<World> {
   expect(await pipeline.runSaga(declined)).toBe("cancelled");
   expect(await pipeline.runSaga(outOfStock)).toBe("cancelled");
   expect(await pipeline.runSaga(awaiting)).toBe("awaiting-approval");
+  for (const orderId of [fulfilled, declined, outOfStock, awaiting, accepted])
+    await pipeline.notify(orderId);
   return { names, pipeline, fulfilled, declined, outOfStock, awaiting, accepted };
 }
 
@@ -102,6 +104,8 @@ describe("invariant checker", () => {
       byStatus: { FULFILLED: 1, CANCELLED: 2, AWAITING_APPROVAL: 1, ACCEPTED: 1 },
       pendingApprovals: 1,
       ledger: { authorisations: 3, captures: 1, declines: 1 },
+      // ACCEPTED × 5, FULFILLED × 2, CANCELLED × 2 × 2, AWAITING_APPROVAL × 1
+      notifications: { delivered: 12, requests: { delivered: 12 } },
     });
   });
 
@@ -116,7 +120,13 @@ describe("invariant checker", () => {
     const { snapshot } = await check(world);
     const later = new Date(Date.now() + 3 * 3_600_000);
     const report = checkInvariants(
-      { ...snapshot, orders: snapshot.orders.filter((o) => o.orderId !== world.accepted) },
+      {
+        ...snapshot,
+        orders: snapshot.orders.filter((o) => o.orderId !== world.accepted),
+        notificationDeliveries: snapshot.notificationDeliveries!.filter(
+          (d) => d.reference !== world.accepted,
+        ),
+      },
       { now: later },
     );
     expect(only(report, "order-settled")[0]).toMatchObject({ orderId: world.awaiting });
@@ -270,6 +280,91 @@ describe("each invariant catches its violation", () => {
       "single-saga",
     );
     expect(dup[0]!.message).toMatch(/dup-bad.*ReserveInventory, VoidPayment/);
+  });
+
+  it("notified-once: a second delivery for one (order, status, channel), a missing one, one never implied", async () => {
+    const world = await goodWorld();
+    const { snapshot } = await check(world, { allowInFlight: true });
+    const deliveries = snapshot.notificationDeliveries!;
+    const fulfilledSms = deliveries.find(
+      (d) => d.reference === world.fulfilled && d.channel === "sms",
+    )!;
+    // A second delivery of the same notification under another key (a resend without one).
+    const resent = { ...fulfilledSms, id: "ntf_resent", idempotencyKey: "another-key" };
+    const twice = only(
+      checkInvariants(
+        { ...snapshot, notificationDeliveries: [...deliveries, resent] },
+        { allowInFlight: true },
+      ),
+      "notified-once",
+    );
+    expect(twice).toEqual([
+      expect.objectContaining({
+        orderId: world.fulfilled,
+        message: expect.stringMatching(/2 deliveries/),
+      }),
+    ]);
+    // Lost: in flight it may still come; once settled it is a violation.
+    const without = deliveries.filter((d) => d !== fulfilledSms);
+    expect(
+      checkInvariants({ ...snapshot, notificationDeliveries: without }, { allowInFlight: true })
+        .violations,
+    ).toEqual([]);
+    // Settled: the order still ACCEPTED left out, with its one delivery.
+    const settled = {
+      ...snapshot,
+      orders: snapshot.orders.filter((o) => o.orderId !== world.accepted),
+    };
+    const settledDeliveries = (list: typeof deliveries) =>
+      list.filter((d) => d.reference !== world.accepted);
+    expect(
+      checkInvariants({ ...settled, notificationDeliveries: settledDeliveries(deliveries) }).ok,
+    ).toBe(true);
+    const lost = only(
+      checkInvariants({ ...settled, notificationDeliveries: settledDeliveries(without) }),
+      "notified-once",
+    );
+    expect(lost[0]!.message).toMatch(/FULFILLED by sms: 0 deliveries/);
+    // A status the order never reached.
+    const stray = { ...fulfilledSms, id: "ntf_stray", metadata: { status: "CANCELLED" } };
+    only(
+      checkInvariants(
+        { ...snapshot, notificationDeliveries: [...deliveries, stray] },
+        { allowInFlight: true },
+      ),
+      "notified-once",
+    );
+  });
+
+  it("approval-delivered: an approved order cancelled for an approval timeout; an expired one passes", async () => {
+    const world = await goodWorld();
+    const decided = (status: string) =>
+      update(
+        world.names.OrdersTable,
+        orderKey(world.declined),
+        "SET approval = :approval, cancellation = :cancellation",
+        {
+          ":approval": {
+            status,
+            taskToken: "token",
+            requestedAt: "2026-01-01T00:00:00.000Z",
+            deadline: "2026-01-01T00:00:15.000Z",
+            reason: "REVIEW_REQUIRED_SKU",
+            amountCents: 1,
+            currency: "USD",
+            decidedBy: "olivia",
+            decidedAt: "2026-01-01T00:00:10.000Z",
+          },
+          ":cancellation": { error: "States.Timeout" },
+        },
+      );
+    await decided("APPROVED");
+    expect(
+      only((await check(world, { allowInFlight: true })).report, "approval-delivered"),
+    ).toEqual([expect.objectContaining({ orderId: world.declined })]);
+    // Delivered too late, and marked so: the wait really timed out first.
+    await decided("EXPIRED");
+    expect((await check(world, { allowInFlight: true })).report.violations).toEqual([]);
   });
 
   it("single-saga: an order past ACCEPTED with no execution bound", async () => {

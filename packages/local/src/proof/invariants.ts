@@ -1,3 +1,4 @@
+import { Delivery, impliedNotifications } from "@orders/core/notification";
 import { orderOfMessage } from "@orders/core/ops";
 import { OrderRecord } from "@orders/core/order";
 import { Authorization, PaymentRecord } from "@orders/core/payment";
@@ -22,8 +23,13 @@ export const invariantNames = [
   "cancelled-not-charged",
   /** One saga with effects per order: one execution bound, one authorisation in the ledger. */
   "single-saga",
-  /** The provider holds money movements only for orders we accepted. */
+  /** The providers hold money movements and notifications only for orders we accepted. */
   "ledger-known-order",
+  /**
+   * Exactly one delivery in the notification provider's ledger per (order,
+   * status, channel) the order's events implied, and none it did not imply.
+   */
+  "notified-once",
   /** Every dead letter maps to a known order, or is an expected poison message. */
   "dlq-accounted",
   /** Stored items parse with the domain's schemas. */
@@ -70,6 +76,10 @@ export interface Snapshot {
   dlqMessages: DlqMessage[];
   /** Absent: the execution check is skipped (and says so in the counts). */
   executions?: SagaExecution[];
+  /** Every delivery the notification provider's ledger holds; absent: not checked. */
+  notificationDeliveries?: Record<string, unknown>[];
+  /** The requests it answered (counted, not checked: replays show duplicates it absorbed). */
+  notificationRequests?: Record<string, unknown>[];
 }
 
 export interface CheckOptions {
@@ -339,6 +349,82 @@ export function checkInvariants(snapshot: Snapshot, options: CheckOptions = {}):
     }
   }
 
+  // ─── Notifications, per the provider's ledger ──────────────────────────────
+  let notificationsDelivered = 0;
+  if (snapshot.notificationDeliveries) {
+    // (order, status, channel) → deliveries, from the provider's word.
+    const delivered = new Map<string, string[]>();
+    const triple = (orderId: string, status: string, channel: string) =>
+      `${orderId} ${status} ${channel}`;
+    for (const raw of snapshot.notificationDeliveries) {
+      const parsed = Delivery.safeParse(raw);
+      if (!parsed.success) {
+        flag({
+          invariant: "record-valid",
+          orderId: String(raw.reference ?? raw.pk),
+          message: "notification delivery does not match the provider's schema",
+        });
+        continue;
+      }
+      const d = parsed.data;
+      const key = triple(d.reference, d.metadata?.status ?? "?", d.channel);
+      delivered.set(key, [...(delivered.get(key) ?? []), d.id]);
+      notificationsDelivered++;
+    }
+    const implied = new Set<string>();
+    for (const order of orders.values()) {
+      for (const n of impliedNotifications(order)) {
+        const key = triple(order.orderId, n.status, n.channel);
+        implied.add(key);
+        const ids = delivered.get(key) ?? [];
+        if (ids.length === 1 || (ids.length === 0 && options.allowInFlight)) continue;
+        flag({
+          invariant: "notified-once",
+          orderId: order.orderId,
+          message: `${n.status} by ${n.channel}: ${ids.length} deliveries, expected exactly one`,
+          details: { deliveries: ids },
+        });
+      }
+    }
+    // Orders stored but unreadable are reported as such (record-valid), not again here.
+    const stored = new Set(snapshot.orders.map((o) => String(o.orderId)));
+    for (const [key, ids] of delivered) {
+      if (implied.has(key)) continue;
+      const [orderId = "?", status, channel] = key.split(" ");
+      if (orders.has(orderId))
+        flag({
+          invariant: "notified-once",
+          orderId,
+          message: `${status} by ${channel} was delivered, but the order's events never implied it`,
+          details: { deliveries: ids },
+        });
+      else if (!stored.has(orderId))
+        flag({
+          invariant: "ledger-known-order",
+          orderId,
+          message: `the notification provider delivered ${ids.length} ${status} ${channel} message(s) for an order we never accepted`,
+          details: { deliveries: ids },
+        });
+    }
+  }
+
+  // ─── Operators' decisions reach their sagas ────────────────────────────────
+  for (const order of orders.values()) {
+    const decision = order.approval?.status;
+    if (
+      order.status === "CANCELLED" &&
+      (decision === "APPROVED" || decision === "REJECTED") &&
+      order.cancellation?.error === "States.Timeout"
+    ) {
+      flag({
+        invariant: "approval-delivered",
+        orderId: order.orderId,
+        message: `approval ${decision} by ${order.approval?.decidedBy ?? "?"} at ${order.approval?.decidedAt ?? "?"}, yet the order was cancelled for an approval timeout: the decision never reached the saga`,
+        details: { deadline: order.approval?.deadline, cancellation: order.cancellation },
+      });
+    }
+  }
+
   // ─── Dead letters ──────────────────────────────────────────────────────────
   const dlqByQueue: Record<string, number> = {};
   let poison = 0;
@@ -372,6 +458,13 @@ export function checkInvariants(snapshot: Snapshot, options: CheckOptions = {}):
       skus: skus.size,
       ledger: { authorisations, captures, voids, refunds, declines },
       dlq: { total: snapshot.dlqMessages.length, expectedPoison: poison, byQueue: dlqByQueue },
+      notifications:
+        snapshot.notificationDeliveries === undefined
+          ? "not checked"
+          : {
+              delivered: notificationsDelivered,
+              requests: countBy(snapshot.notificationRequests ?? [], (r) => String(r.outcome)),
+            },
       executions:
         snapshot.executions === undefined
           ? "not checked"
@@ -383,4 +476,10 @@ export function checkInvariants(snapshot: Snapshot, options: CheckOptions = {}):
       ),
     },
   };
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
 }

@@ -85,6 +85,25 @@ export async function resolveTables(
   ) as Record<TableRole, string>;
 }
 
+/**
+ * The notification provider's ledger, by name or by suffix; undefined when the
+ * system has none (an older deployment): its check is then skipped.
+ */
+async function notificationLedgerName(
+  dynamodb: DynamoDBClient,
+  given: SnapshotSources["tables"] = {},
+): Promise<string | undefined> {
+  if (given.NotificationLedgerTable) return given.NotificationLedgerTable;
+  const names: string[] = [];
+  let ExclusiveStartTableName: string | undefined;
+  do {
+    const page = await dynamodb.send(new ListTablesCommand({ ExclusiveStartTableName }));
+    names.push(...(page.TableNames ?? []));
+    ExclusiveStartTableName = page.LastEvaluatedTableName;
+  } while (ExclusiveStartTableName);
+  return matchByRole(names, "NotificationLedgerTable");
+}
+
 async function scanAll(doc: DynamoDBDocumentClient, table: string) {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -214,6 +233,8 @@ export async function readSnapshot(sources: SnapshotSources): Promise<{
     scanAll(doc, names.InventoryTable),
     scanAll(doc, names.PaymentLedgerTable),
   ]);
+  const notificationLedger = await notificationLedgerName(sources.dynamodb, sources.tables);
+  const notificationItems = notificationLedger ? await scanAll(doc, notificationLedger) : undefined;
   const dlqUrls = sources.sqs ? await resolveDlqUrls(sources.sqs, sources.dlqUrls) : {};
   const dlqMessages: DlqMessage[] = [];
   for (const [queue, url] of Object.entries(dlqUrls)) {
@@ -231,6 +252,14 @@ export async function readSnapshot(sources: SnapshotSources): Promise<{
       .map(({ pk: _pk, sk: _sk, ...rest }) => rest),
     dlqMessages,
   };
+  if (notificationItems) {
+    const of = (prefix: string) =>
+      notificationItems
+        .filter((i) => String(i.pk).startsWith("REF#") && String(i.sk).startsWith(prefix))
+        .map(({ pk: _pk, sk: _sk, ...rest }) => rest);
+    snapshot.notificationDeliveries = of("DELIVERY#");
+    snapshot.notificationRequests = of("REQUEST#");
+  }
   if (sources.sfn) {
     const executions = await sagaExecutions(sources.sfn, sources.stateMachineArn);
     if (executions) snapshot.executions = executions;

@@ -108,7 +108,7 @@ export interface SoakResult {
 
 export interface CloudProcess {
   child: ChildProcess;
-  urls: { web: string; aws: string; paymentProvider: string };
+  urls: { web: string; aws: string; paymentProvider: string; notificationProvider: string };
 }
 
 /** A local cloud as a child process (soak-cloud.ts), so it can be SIGKILLed; env as soak-cloud.ts reads it. */
@@ -362,6 +362,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       for (const [dlq, source] of [
         ["PaymentQueueDlq", "PaymentQueue"],
         ["ApprovalsQueueDlq", "ApprovalsQueue"],
+        ["EmailQueueDlq", "EmailQueue"],
+        ["SmsQueueDlq", "SmsQueue"],
       ] as const) {
         const held: string[] = [];
         for (let round = 0; round < 5; round++) {
@@ -401,7 +403,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       }
     };
-    /** Messages of real orders still in the payment and approvals queues or their DLQs. */
+    /**
+     * Messages of real orders still in the work queues or their DLQs (the
+     * notifications too: the checker counts their deliveries).
+     */
     const realMessagesQueued = async () => {
       let total = 0;
       for (const name of [
@@ -409,6 +414,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         "PaymentQueueDlq",
         "ApprovalsQueue",
         "ApprovalsQueueDlq",
+        "EmailQueue",
+        "EmailQueueDlq",
+        "SmsQueue",
+        "SmsQueueDlq",
       ]) {
         const { Attributes = {} } = await sqs.send(
           new GetQueueAttributesCommand({
