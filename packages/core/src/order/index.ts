@@ -21,9 +21,10 @@
 //
 // The stream publisher writes nothing (it only reads the stream and puts
 // events). Journal entries ride in the state change's own write, never a write
-// of their own. Not counted: the sandbox provider's ledger (its own service's
-// table: 3 writes per authorisation, 2 per capture), as a real provider's would
-// not be.
+// of their own. Not counted: the sandbox providers' ledgers (their own
+// services' tables: payments 3 writes per authorisation, 2 per capture;
+// notifications 3 per delivery, 1 per request it answers again), as a real
+// provider's would not be.
 
 export * from "./identity";
 export * from "./keys";
