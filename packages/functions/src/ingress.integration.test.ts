@@ -68,6 +68,20 @@ describe("POST /api/orders", () => {
     expect(item.journal[0]).toMatchObject({ kind: "ACCEPTED", correlationId: "corr-accept-1" });
   });
 
+  it("keeps the request's X-Ray trace header on the order, for the outbox to publish with", async () => {
+    // Lambda sets _X_AMZN_TRACE_ID per invocation; the stream publisher sends
+    // the order's events with this header rather than its own (events/publisher).
+    const trace = "Root=1-6745a1b2-0123456789abcdef01234567;Parent=1a2b3c4d5e6f7a8b;Sampled=1";
+    process.env._X_AMZN_TRACE_ID = trace;
+    try {
+      const body = bodyOf(await submit(order, { "Idempotency-Key": "trace-1" }));
+      const item = (await orderItems()).find((i) => i.orderId === body.orderId)!;
+      expect(item.traceHeader).toBe(trace);
+    } finally {
+      delete process.env._X_AMZN_TRACE_ID;
+    }
+  });
+
   it("returns the same 202 for a duplicate and writes once", async () => {
     const first = await submit(order, {
       "idempotency-key": "dup-1",
