@@ -207,6 +207,20 @@ describe("event source mappings", () => {
       expect(m.maximumRetryAttempts, name).toBeGreaterThan(0);
       expect(m.functionResponseTypes, name).toEqual(["ReportBatchItemFailures"]);
       expect(m.destinationConfig.onFailure.destinationArn, name).toBe(queueArn(spec.onFailure));
+      const onFailure = queueSpecs[spec.onFailure];
+      expect(onFailure.kind === "dlq" && onFailure.catches, name).toBe("stream-failures");
+    }
+  });
+
+  it("every SQS mapping reports partial batch failures within Lambda's limits", () => {
+    for (const m of mappings().filter((m) => m.inputs.eventSourceArn.startsWith("arn:aws:sqs:"))) {
+      const { inputs } = m;
+      expect(inputs.functionResponseTypes, m.name).toEqual(["ReportBatchItemFailures"]);
+      expect(inputs.scalingConfig.maximumConcurrency, m.name).toBeGreaterThanOrEqual(2);
+      expect(inputs.scalingConfig.maximumConcurrency, m.name).toBeLessThanOrEqual(1000);
+      // Lambda rejects a batch above 10 without a batching window.
+      if (inputs.batchSize > 10)
+        expect(inputs.maximumBatchingWindowInSeconds, m.name).toBeGreaterThan(0);
     }
   });
 
@@ -231,6 +245,33 @@ describe("queues", () => {
         expect(queue.visibilityTimeoutSeconds, name).toBeGreaterThanOrEqual(
           6 * timeoutOf(m.inputs.functionName),
         );
+    }
+  });
+
+  it("every DLQ keeps messages longer than the queues that feed it", () => {
+    // SQS expires a dead letter by its original enqueue time.
+    for (const [name, spec] of Object.entries(queueSpecs)) {
+      if (spec.kind !== "work") continue;
+      const source = graph.child(name, "aws:sqs/queue:Queue").inputs.messageRetentionSeconds;
+      const dlq = graph.child(spec.dlq, "aws:sqs/queue:Queue").inputs.messageRetentionSeconds;
+      expect(dlq, name).toBeGreaterThan(source);
+    }
+  });
+
+  it("every DLQ has a depth alarm that fires on its first message", () => {
+    const alarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    for (const [name, spec] of Object.entries(queueSpecs)) {
+      if (spec.kind !== "dlq") continue;
+      const queueName = graph.child(name, "aws:sqs/queue:Queue").outputs.name;
+      const depth = alarms.find(
+        (a) =>
+          a.inputs.namespace === "AWS/SQS" &&
+          a.inputs.metricName === "ApproximateNumberOfMessagesVisible" &&
+          a.inputs.dimensions?.QueueName === queueName,
+      );
+      expect(depth, `${name} has no depth alarm`).toBeDefined();
+      expect(depth!.inputs.threshold, name).toBe(0);
+      expect(depth!.inputs.comparisonOperator, name).toBe("GreaterThanThreshold");
     }
   });
 
@@ -277,6 +318,9 @@ describe("EventBridge rules", () => {
       });
       const dlq = target.deadLetterConfig?.arn;
       expect(graph.byOutput(dlq)?.type, `${rule.name}'s DLQ`).toBe("aws:sqs/queue:Queue");
+      // …a queue the topology keeps for undeliverable events, not a work queue's DLQ.
+      const dlqSpec = queueSpecs[graph.byOutput(dlq)!.parent as keyof typeof queueSpecs];
+      expect(dlqSpec.kind === "dlq" && dlqSpec.catches, rule.name).toBe("rule-delivery-failures");
       expect(queuePolicyAllows(dlq, rule.outputs.arn), `${rule.name} may send to its DLQ`).toBe(
         true,
       );
@@ -423,6 +467,20 @@ describe("HTTP API", () => {
     ]);
   });
 
+  it("routes live under the path the router sends to the API, with scopes the pool's resource server has", () => {
+    const server = graph.ofType("aws:cognito/resourceServer:ResourceServer")[0]!.inputs;
+    const known = new Set(
+      server.scopes.map((s: { scopeName: string }) => `${server.identifier}/${s.scopeName}`),
+    );
+    for (const route of graph.ofType("aws:apigatewayv2/route:Route")) {
+      expect(route.inputs.routeKey).toMatch(
+        new RegExp(`^(GET|POST|PUT|PATCH|DELETE|ANY) ${webConsole.apiBasePath}/`),
+      );
+      for (const scope of list(route.inputs.authorizationScopes))
+        expect(known, route.inputs.routeKey).toContain(scope);
+    }
+  });
+
   it("throttles the stage and every route as the topology says", () => {
     const stage = graph.child("Api", "aws:apigatewayv2/stage:Stage").inputs;
     expect(stage.defaultRouteSettings.throttlingRateLimit).toBe(apiSpec.defaultThrottle.rate);
@@ -432,6 +490,9 @@ describe("HTTP API", () => {
       );
       expect(setting?.throttlingRateLimit, routeKey).toBe(spec.throttle.rate);
       expect(setting?.throttlingBurstLimit, routeKey).toBe(spec.throttle.burst);
+      expect(setting.throttlingBurstLimit, routeKey).toBeGreaterThanOrEqual(
+        setting.throttlingRateLimit,
+      );
     }
   });
 });
@@ -510,6 +571,7 @@ describe("alarms", () => {
   it("every topology alarm exists, watches a resource in the graph and notifies the alarm topic", () => {
     const alarms = graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms).toHaveLength(alarmSpecs().length);
+    expect(new Set(alarms.map((a) => a.inputs.name)).size).toBe(alarms.length);
     const topic = graph.child("AlarmTopic", "aws:sns/topic:Topic").outputs.arn;
     const names = new Set(resources.map((r) => r.outputs.name ?? r.inputs.name).filter(Boolean));
     const arns = new Set(resources.map((r) => r.outputs.arn).filter(Boolean));
