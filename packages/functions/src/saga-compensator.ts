@@ -13,7 +13,7 @@ import { Resource } from "./lib/resource";
 // the event goes to SagaCompensationDlq (the function's on-failure destination).
 export const handler = async (event: unknown, context?: Context) => {
   const change = ExecutionStatusChange.parse(event);
-  startInvocation(context, undefined);
+  startInvocation(context, correlationIdOf(change.detail.input));
   logger.appendKeys({
     execution_arn: change.detail.executionArn,
     execution_status: change.detail.status,
@@ -41,3 +41,13 @@ export const handler = async (event: unknown, context?: Context) => {
     return result;
   });
 };
+
+/** The saga's input is the OrderPlaced detail: its correlation id tags the logs. */
+function correlationIdOf(input: string | null | undefined): string | undefined {
+  try {
+    const id = (JSON.parse(input ?? "") as { correlationId?: unknown }).correlationId;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
