@@ -10,6 +10,7 @@ import {
   bus as busSpec,
   type FunctionName,
   functions,
+  orderPolicy,
   queues as queueSpecs,
   streamMappings,
   webConsole,
@@ -415,6 +416,31 @@ describe("fulfilment saga", () => {
       .filter((s: PolicyStatement) => list(s.Action).includes("lambda:InvokeFunction"))
       .flatMap((s) => list(s.Resource));
     expect(new Set(invokable)).toEqual(steps);
+  });
+
+  it("has a deadline; its unfinished ends reach the compensator, whose failures reach a DLQ", () => {
+    const definition = JSON.parse(machine().inputs.definition);
+    expect(definition.TimeoutSeconds).toBe(orderPolicy.sagaTimeoutSeconds);
+    // Step Functions emits status changes to the default bus only.
+    const rule = graph
+      .ofType("aws:cloudwatch/eventRule:EventRule")
+      .find((r) => r.name === "SagaEndedToCompensator")!;
+    expect(rule.inputs.eventBusName).toBe("default");
+    expect(JSON.parse(rule.inputs.eventPattern)).toMatchObject({
+      source: ["aws.states"],
+      detail: { stateMachineArn: [machine().outputs.arn] },
+    });
+    const compensator = graph.child("SagaCompensator", "aws:lambda/function:Function");
+    const dlq = queueArn("SagaCompensationDlq");
+    const config = graph
+      .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+      .find((c) =>
+        [compensator.outputs.name, compensator.outputs.arn].includes(c.inputs.functionName),
+      )!;
+    expect(config.inputs.destinationConfig.onFailure.destination).toBe(dlq);
+    expect(
+      allows(roleStatements(graph.byOutput(compensator.inputs.role)!), "sqs:SendMessage", dlq),
+    ).toBe(true);
   });
 
   it("logs to its log group and is traced", () => {
