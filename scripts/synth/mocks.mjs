@@ -65,6 +65,11 @@ export function createMocks({ account, region }) {
     const named =
       inputs.name ?? `${name}-${stableId(`name:${type}:${name}`, 7, "0123456789abcdef")}`;
     const hex = (length) => stableId(`${type}:${name}`, length, "0123456789abcdef");
+    // A v4-shaped UUID from the resource (or `seed`), as Lambda and CloudFront give.
+    const uuid = (seed = `${type}:${name}`) => {
+      const h = createHash("sha256").update(seed).digest("hex");
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    };
     switch (type) {
       case "aws:sqs/queue:Queue": {
         const url = `https://sqs.${region}.amazonaws.com/${account}/${named}`;
@@ -91,8 +96,8 @@ export function createMocks({ account, region }) {
         };
       }
       case "aws:lambda/eventSourceMapping:EventSourceMapping": {
-        const uuid = `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
-        return { id: uuid, uuid, arn: arn("lambda", `event-source-mapping:${uuid}`) };
+        const id = uuid();
+        return { id, uuid: id, arn: arn("lambda", `event-source-mapping:${id}`) };
       }
       case "aws:dynamodb/table:Table": {
         const tableArn = arn("dynamodb", `table/${named}`);
@@ -140,7 +145,7 @@ export function createMocks({ account, region }) {
       case "aws:sns/topic:Topic":
         return { id: arn("sns", named), name: named, arn: arn("sns", named) };
       case "aws:sns/topicSubscription:TopicSubscription": {
-        const subArn = `${inputs.topic}:${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
+        const subArn = `${inputs.topic}:${uuid()}`;
         return { id: subArn, arn: subArn };
       }
       case "aws:sfn/stateMachine:StateMachine":
@@ -169,11 +174,10 @@ export function createMocks({ account, region }) {
         };
       }
       case "aws:cloudfront/keyValueStore:KeyValueStore": {
-        const id = `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
         return {
           id: named,
           name: named,
-          arn: arn("cloudfront", `key-value-store/${id}`, { global: true }),
+          arn: arn("cloudfront", `key-value-store/${uuid()}`, { global: true }),
           etag: hex(14).toUpperCase(),
         };
       }
