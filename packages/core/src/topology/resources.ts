@@ -467,6 +467,16 @@ export const rules = {
   },
 } as const satisfies Record<string, RuleSpec>;
 
+/**
+ * The DLQ of a rule on the default bus holds AWS service events (Step Functions'
+ * status changes): they cannot be put back on our bus (AWS refuses `aws.*`
+ * sources in PutEvents), so the console offers no redrive for it.
+ */
+export const holdsServiceEvents = (dlq: string) =>
+  Object.values(rules as Record<string, RuleSpec>).some(
+    (rule) => rule.bus === "default" && rule.target.deadLetter === dlq,
+  );
+
 /** A rule's pattern with this runtime's state machine ARN filled in. */
 export function renderRulePattern(spec: RuleSpec, values: { FulfillmentSagaArn: string }) {
   return JSON.parse(

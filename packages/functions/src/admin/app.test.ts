@@ -295,6 +295,13 @@ describe("bad input: 4xx JSON with a stable code, nothing written", () => {
       "REDRIVE_NOT_SUPPORTED",
     ],
     [
+      "redrive of Step Functions status changes (AWS events cannot go on our bus)",
+      "/api/admin/queues/SagaCompensationDlq/redrive",
+      post({}),
+      409,
+      "REDRIVE_NOT_SUPPORTED",
+    ],
+    [
       "replay window backwards",
       "/api/admin/events/replays",
       post({

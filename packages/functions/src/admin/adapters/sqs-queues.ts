@@ -13,6 +13,7 @@ import {
 import {
   type DlqName,
   type DlqSpec,
+  holdsServiceEvents,
   type QueueName,
   queues as topologyQueues,
   type WorkQueueSpec,
@@ -223,7 +224,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
             catches: spec.catches,
             ...(source ? { source } : {}),
             redrive:
-              spec.catches === "stream-failures"
+              spec.catches === "stream-failures" || holdsServiceEvents(name)
                 ? "none"
                 : source
                   ? "move-to-source"

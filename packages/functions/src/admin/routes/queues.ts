@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { journalEntry } from "@orders/core/journal";
-import { type DlqName, queues as topologyQueues } from "@orders/core/topology";
+import { type DlqName, holdsServiceEvents, queues as topologyQueues } from "@orders/core/topology";
 import { AdminError } from "../errors";
 import type { AdminPorts } from "../ports";
 import { errorResponses, jsonBody, jsonRequest, newRouter, operatorActor } from "../router";
@@ -70,6 +70,13 @@ export const queueRoutes = (ports: AdminPorts, log: SecurityLog) =>
           throw new AdminError(
             "REDRIVE_NOT_SUPPORTED",
             "StreamFailures holds stream record metadata, not events: re-publish from the order instead",
+            409,
+          );
+        }
+        if (holdsServiceEvents(name)) {
+          throw new AdminError(
+            "REDRIVE_NOT_SUPPORTED",
+            `${name} holds AWS service events, which cannot be put on the bus: invoke the rule's target function with a letter's body instead`,
             409,
           );
         }
