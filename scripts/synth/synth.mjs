@@ -35,7 +35,8 @@ if (!flags.out) {
   process.exit(2);
 }
 // SST's run() changes directory to the app root: resolve the output first.
-const outFile = resolve(process.cwd(), flags.out);
+const startDir = process.cwd();
+const outFile = resolve(startDir, flags.out);
 
 ensurePlatform("synth");
 
@@ -310,7 +311,7 @@ async function main() {
   writeFileSync(outFile, `${JSON.stringify(graph, null, 2)}\n`);
   rmSync(scratch, { recursive: true, force: true });
   process.stdout.write(
-    `synth: ${graph.length} resources → ${relative(process.cwd(), outFile) || outFile}\n`,
+    `synth: ${graph.length} resources → ${relative(startDir, outFile) || outFile}\n`,
   );
   process.exit(0);
 }
