@@ -650,6 +650,24 @@ describe("first deploy", () => {
     );
   });
 
+  it("`sst dev` runs the console's dev server against the stage: its API and its Cognito client", async () => {
+    const site = graph.named("Web", "sst:aws:StaticSite").outputs._metadata.environment;
+    const api = graph.child("Api", "aws:apigatewayv2/api:Api").outputs.apiEndpoint;
+    expect(site.CONSOLE_API_PROXY).toBe(api);
+    // The dev server SST starts reads it (the local cloud's path stays the default).
+    process.env.CONSOLE_API_PROXY = site.CONSOLE_API_PROXY;
+    try {
+      const { default: config } = await import("../packages/web/vite.config");
+      expect(config.server?.proxy?.["/api"]).toEqual({ target: api, changeOrigin: true });
+      expect(config.server?.port).toBe(5173);
+    } finally {
+      delete process.env.CONSOLE_API_PROXY;
+    }
+    // Signing in from Vite's origin comes back to it (not a production stage).
+    const client = graph.ofType("aws:cognito/userPoolClient:UserPoolClient")[0]!.inputs;
+    expect(client.callbackUrls).toContain(`http://localhost:5173${authSpec.callbackPath}`);
+  });
+
   it("the admin API may make every AWS call its code makes", () => {
     const { statements } = graph.lambda("AdminApi");
     const services: Record<string, string> = {
