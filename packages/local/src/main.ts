@@ -1,4 +1,5 @@
 // `pnpm dev`: the whole system on this machine, no AWS account, no Docker.
+// The console is built into <data>/console on start when missing or stale.
 // Env: LOCAL_DATA_DIR (default <repo>/.data), LOCAL_WEB_PORT (3000),
 // LOCAL_AWS_PORT (4566), LOCAL_INSPECT=1 (debugger on 127.0.0.1:9229, no timeouts).
 import inspector from "node:inspector";
@@ -17,6 +18,7 @@ const cloud = await startLocalCloud({
   webPort: config.webPort,
   awsPort: config.awsPort,
   inspect: config.inspect,
+  buildConsole: true,
   echoLogs: true,
   log: (line) => console.log(`local: ${line}`),
 }).catch((error: Error) => {

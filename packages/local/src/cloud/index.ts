@@ -7,6 +7,7 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { seedCatalog } from "@orders/core/inventory";
 import {
+  auth,
   type FunctionName,
   functions,
   queues,
@@ -36,6 +37,7 @@ import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
 import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
 import { createStepFunctions } from "../stepfunctions";
 import { createAwsIntegrations } from "../stepfunctions/aws-integrations";
+import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
 import { arns, functionEnv, type LinkContext, queueUrl } from "./names";
@@ -87,6 +89,11 @@ export interface LocalCloudOptions {
    * the mappings run.
    */
   prewarm?: boolean;
+  /**
+   * Build the console (packages/web) into <dataDir>/console when missing or
+   * stale, and serve that (pnpm dev). Default false: serve packages/web/dist as built.
+   */
+  buildConsole?: boolean;
   /** Extra functions beside the topology's (tests' fixtures). */
   extraFunctions?: FunctionDefinition[];
   log?: (line: string) => void;
@@ -135,6 +142,9 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+/** `pnpm --filter @orders/web dev`: Vite's dev server, on its strict port. */
+const consoleDevServer = "http://localhost:5173";
+
 /** The gateway engineer's module, when it exists: `createGateway({ invoke, ... })` → Hono-like app. */
 async function loadGateway(context: {
   runner: LambdaRunner;
@@ -155,7 +165,14 @@ async function loadGateway(context: {
   const invoke = fromLambdaRunner
     ? fromLambdaRunner(context.runner)
     : async (name: string, event: unknown) => (await context.runner.invoke(name, event)).payload;
-  const app = (await factory({ invoke, webUrl: context.webUrl, dataDir: context.dataDir })) as {
+  const app = (await factory({
+    invoke,
+    webUrl: context.webUrl,
+    dataDir: context.dataDir,
+    // Vite's dev server (the console with hot reload, packages/web/vite.config.ts)
+    // signs in through this provider too, from its own origin.
+    redirectUris: [`${consoleDevServer}${auth.callbackPath}`, `${consoleDevServer}/`],
+  })) as {
     fetch?: unknown;
     app?: { fetch: unknown };
   };
@@ -189,6 +206,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     provisioning: { ready: false },
     mappings: { ready: false },
     web: { ready: false },
+    ...(options.buildConsole ? { console: { ready: false } } : {}),
   };
 
   // The handlers are bundled while the engines start: otherwise the first
@@ -202,6 +220,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   );
   bundler.prebuild();
   stops.push(() => bundler.close());
+  // The console builds beside them (a second or two; nothing when up to date).
+  const consoleBuild = options.buildConsole
+    ? ensureConsoleBuild({ dir: join(dataDir, "console"), log })
+    : undefined;
+  if (consoleBuild) stops.push(() => consoleBuild.cancel());
 
   // Chaos mode: off unless LOCAL_CHAOS / LOCAL_CHAOS_FILE is set (packages/local/src/chaos).
   const chaos = chaosFromEnv();
@@ -554,11 +577,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return undefined;
     });
     await warming;
+    const consoleBuilt = await consoleBuild?.done;
+    if (consoleBuilt?.ok) ready.console = { ready: true, detail: consoleBuilt.dir };
+    if (consoleBuilt && !consoleBuilt.ok) log(`console build failed: ${consoleBuilt.error}`);
     const web = await startWebOrigin({
       port: webPort,
       health,
       local: localControls({ paymentProviderUrl: payment.url }),
       ...(gateway ? { gateway } : {}),
+      ...(consoleBuilt ? { distDir: consoleBuilt.dir } : {}),
+      ...(consoleBuilt && !consoleBuilt.ok ? { consoleError: consoleBuilt.error } : {}),
     });
     stops.push(() => web.close());
     ready.web = { ready: true, detail: web.url };

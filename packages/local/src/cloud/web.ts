@@ -32,6 +32,8 @@ export interface WebOriginOptions {
   /** Local-only controls under /_local/* (fault injection for tests and the e2e suite). */
   local?: { fetch: (request: Request) => Response | Promise<Response> };
   distDir?: string;
+  /** Why the console could not be built (see console-build.ts): `/` answers it instead. */
+  consoleError?: string;
 }
 
 export async function startWebOrigin(options: WebOriginOptions) {
@@ -60,15 +62,21 @@ export async function startWebOrigin(options: WebOriginOptions) {
   const local = options.local;
   if (local) app.all("/_local/*", (c) => local.fetch(c.req.raw));
   const index = join(dist, "index.html");
+  const consoleError = options.consoleError;
   const serveIndex = () =>
-    existsSync(index)
-      ? new Response(readFileSync(index), {
-          headers: { "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
-        })
-      : Response.json(
-          { code: "CONSOLE_NOT_BUILT", message: "The console is not built (packages/web/dist)" },
-          { status: 404 },
-        );
+    consoleError !== undefined
+      ? Response.json(
+          { code: "CONSOLE_BUILD_FAILED", message: `The console did not build: ${consoleError}` },
+          { status: 503 },
+        )
+      : existsSync(index)
+        ? new Response(readFileSync(index), {
+            headers: { "content-type": TYPES[".html"]!, "cache-control": "no-cache" },
+          })
+        : Response.json(
+            { code: "CONSOLE_NOT_BUILT", message: `The console is not built (${dist})` },
+            { status: 404 },
+          );
   // The console's OIDC callback is a console route under /auth: the SPA must
   // get it, not the provider, so it is matched before /auth/* is forwarded.
   app.get(auth.callbackPath, serveIndex);
@@ -87,7 +95,8 @@ export async function startWebOrigin(options: WebOriginOptions) {
         },
       });
     }
-    if (extname(path) === "" && existsSync(index)) return serveIndex();
+    // A console route: the SPA, or why there is none (not built, build failed).
+    if (extname(path) === "") return serveIndex();
     return c.json({ code: "NOT_FOUND", message: `No such file: ${path}` }, 404);
   });
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
