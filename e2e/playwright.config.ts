@@ -45,8 +45,8 @@ export default defineConfig({
   webServer: deployed
     ? undefined
     : {
-        // The web origin serves packages/web/dist: build it first.
-        command: `rm -rf '${dataDir}' && pnpm --filter @orders/web build && LOCAL_DATA_DIR='${dataDir}' pnpm dev`,
+        // `pnpm dev` builds the console into the data folder as it starts.
+        command: `rm -rf '${dataDir}' && LOCAL_DATA_DIR='${dataDir}' pnpm dev`,
         cwd: "..",
         url: `${baseURL}/api/health`,
         reuseExistingServer: !process.env.CI,
