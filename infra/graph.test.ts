@@ -588,6 +588,14 @@ describe("the console's CloudFront router", () => {
     // Nothing is cached unless the origin asks for it; the API answers no-store.
     expect(policy.defaultTtl).toBe(0);
     expect(policy.minTtl).toBe(0);
+    // …not even the errors CloudFront would otherwise keep for 10 s.
+    const errorTtls = Object.fromEntries(
+      list(
+        distribution.customErrorResponses as { errorCode: number; errorCachingMinTtl: number }[],
+      ).map((r) => [r.errorCode, r.errorCachingMinTtl]),
+    );
+    for (const code of [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504])
+      expect(errorTtls[code], `error ${code} cached`).toBe(0);
     const http = readFileSync(join(root, "packages/functions/src/lib/http.ts"), "utf8");
     expect(http).toMatch(/"cache-control": "no-store"/);
   });
