@@ -41,6 +41,54 @@ function renameChoiceRule(rule: JSONValue): JSONValue {
     else if (k === "And" || k === "Or" || k === "Not") out[k] = renameChoiceRule(v);
     else out[k] = v;
   }
+  return conformChoiceRule(out);
+}
+
+const TYPE_TESTS = ["IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"];
+// Comparisons the library evaluates with JavaScript's coercing operators; the type test each
+// needs first ("Step Functions doesn't attempt to match a numeric field to a string value").
+const TYPED_COMPARISONS: Array<[RegExp, string]> = [
+  [
+    /^String(LessThan|GreaterThan|LessThanEquals|GreaterThanEquals)(Path)?$|^StringMatches$/,
+    "IsString",
+  ],
+  [/^Numeric/, "IsNumeric"],
+  [/^Timestamp/, "IsTimestamp"],
+];
+
+/**
+ * Rewrites one Choice rule into rules the library evaluates as AWS does: a type test with
+ * `false` (the library only handles `true`) becomes `Not` of the `true` test; a typed
+ * comparison on a value of another type is false, not coerced; StringMatches knows only `*`.
+ */
+function conformChoiceRule(rule: JSONObject): JSONObject {
+  const variable = rule.Variable;
+  if (typeof variable !== "string") return rule;
+  const { Next, ...test } = rule;
+  const withNext = (r: JSONObject) => (Next === undefined ? r : { ...r, Next });
+  for (const op of TYPE_TESTS) {
+    if (test[op] === false) return withNext({ Not: { Variable: variable, [op]: true } });
+  }
+  for (const [pattern, typeTest] of TYPED_COMPARISONS) {
+    const op = Object.keys(test).find((k) => pattern.test(k));
+    if (!op) continue;
+    const comparison =
+      op === "StringMatches" && typeof test[op] === "string"
+        ? { ...test, StringMatches: wildcardMatchPattern(test[op] as string) }
+        : test;
+    return withNext({ And: [{ Variable: variable, [typeTest]: true }, comparison] });
+  }
+  return rule;
+}
+
+/** AWS StringMatches (`*`, `\*`, `\\`) as a wildcard-match pattern, where `?` is special too. */
+function wildcardMatchPattern(pattern: string): string {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "\\" && i + 1 < pattern.length) out += `\\${pattern[++i]}`;
+    else out += c === "?" ? "\\?" : c;
+  }
   return out;
 }
 
@@ -137,6 +185,22 @@ export function stateOutput(
 
 /** A whole Pass or Succeed state (no Next): its output. */
 export function passOutput(key: string, state: JSONObject, input: JSONValue, ctx: ContextObject) {
+  if (Object.hasOwn(state, "Result") && !state.Result) {
+    // The library ignores a falsy Result (false, 0, "", null) and passes its input on; AWS
+    // outputs it. The same paths around a task whose result is the Result do what AWS does.
+    const m = machine(`pass-falsy:${key}`, () => ({
+      StartAt: "S",
+      States: {
+        S: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:result",
+          ...pick(state, ["InputPath", "ResultPath", "OutputPath"]),
+          End: true,
+        } as never,
+      },
+    }));
+    return run(m, input, ctx, { S: () => state.Result as JSONValue });
+  }
   const m = machine(`pass:${key}`, () => {
     const { Next: _n, End: _e, Comment: _c, ...rest } = state;
     return { StartAt: "S", States: { S: { ...renameState(rest), End: true } as never } };

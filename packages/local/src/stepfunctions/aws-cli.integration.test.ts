@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWS_CLI, type AwsCli, awsCli } from "../testing/aws-cli";
+import { choiceCases, definitionCases, intrinsicCases } from "./conformance-cases";
 import { fakeIntegrations, type Harness, ROLE, startHarness } from "./test-harness";
 
 const REGION = "us-east-1";
@@ -226,6 +227,112 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", {
     expect(out.code).not.toBe(0);
     expect(out.stderr).toMatch(
       /\(InvalidDefinition\) when calling the CreateStateMachine operation.*UNSUPPORTED_FEATURE: The \.sync integration pattern/,
+    );
+  });
+});
+
+// A representative subset of the documented-semantics tables (conformance-cases.ts), through
+// botocore's wire format: create-state-machine, start-execution, describe-execution.
+describe("aws stepfunctions: documented edge semantics", { timeout: 120_000 }, () => {
+  let machines = 0;
+  async function runViaCli(definition: object, input: unknown) {
+    const created = await cli.json<{ stateMachineArn: string }>(
+      "stepfunctions",
+      "create-state-machine",
+      "--name",
+      `cli-conformance-${++machines}`,
+      "--definition",
+      JSON.stringify(definition),
+      "--role-arn",
+      ROLE,
+    );
+    const started = await cli.json<{ executionArn: string }>(
+      "stepfunctions",
+      "start-execution",
+      "--state-machine-arn",
+      created.stateMachineArn,
+      "--input",
+      JSON.stringify(input),
+    );
+    for (let polls = 0; polls < 50; polls++) {
+      const described = await cli.json<Execution & { error?: string; cause?: string }>(
+        "stepfunctions",
+        "describe-execution",
+        "--execution-arn",
+        started.executionArn,
+      );
+      if (described.status !== "RUNNING") return described;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the execution did not finish");
+  }
+  const pick = <T extends { name: string }>(rows: T[], name: string) => {
+    const row = rows.find((r) => r.name === name);
+    if (!row) throw new Error(`no row named ${name}`);
+    return row;
+  };
+
+  it.each([
+    "States.StringSplit: every character of the splitter is a delimiter",
+    "States.Format: an escaped backslash is one backslash",
+  ])("intrinsic: %s", async (name) => {
+    const c = pick(intrinsicCases, name);
+    const out = await runViaCli(
+      {
+        StartAt: "P",
+        States: {
+          P: { Type: "Pass", Parameters: { "value.$": c.expr }, OutputPath: "$.value", End: true },
+        },
+      },
+      c.input,
+    );
+    expect(out.status, c.doc).toBe("SUCCEEDED");
+    expect(JSON.parse(out.output as string)).toEqual(c.expected);
+  });
+
+  it.each([
+    "IsPresent: false on a missing field",
+    "StringMatches: ? is a literal question mark, not one character",
+  ])("choice: %s", async (name) => {
+    const c = pick(choiceCases, name);
+    const out = await runViaCli(
+      {
+        StartAt: "C",
+        States: {
+          C: { Type: "Choice", Choices: [{ ...c.rule, Next: "Yes" }], Default: "No" },
+          // Strings, not booleans: the outcome must not hang on how a Pass state outputs false.
+          Yes: { Type: "Pass", Result: "matched", End: true },
+          No: { Type: "Pass", Result: "default", End: true },
+        },
+      },
+      c.input,
+    );
+    expect(out.status, c.doc).toBe("SUCCEEDED");
+    expect(JSON.parse(out.output as string)).toBe(c.expected ? "matched" : "default");
+  });
+
+  it("a Fail state without Error or Cause: describe-execution shows neither (state-fail.html)", async () => {
+    const out = await runViaCli({ StartAt: "F", States: { F: { Type: "Fail" } } }, {});
+    expect(out.status).toBe("FAILED");
+    expect(out).not.toHaveProperty("error");
+    expect(out).not.toHaveProperty("cause");
+  });
+
+  it("create-state-machine rejects States.ALL before another catcher with InvalidDefinition", async () => {
+    const c = pick(definitionCases, "Catch: States.ALL before another catcher");
+    const out = await cli.run(
+      "stepfunctions",
+      "create-state-machine",
+      "--name",
+      "cli-bad-states-all",
+      "--definition",
+      JSON.stringify(c.definition),
+      "--role-arn",
+      ROLE,
+    );
+    expect(out.code, c.doc).not.toBe(0);
+    expect(out.stderr).toMatch(
+      /\(InvalidDefinition\) when calling the CreateStateMachine operation/,
     );
   });
 });

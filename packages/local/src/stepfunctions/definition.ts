@@ -33,7 +33,9 @@ export function parseDefinition(text: unknown): Graph {
   // Before the schema validator, whose messages for these would not say what is missing.
   rejectUnsupported(graph, "");
   try {
-    new StateMachine(graph as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    new StateMachine(forValidator(graph) as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
   } catch (err) {
     throw apiError(
       "InvalidDefinition",
@@ -50,8 +52,33 @@ export function parseDefinition(text: unknown): Graph {
     if (state.Type === "Map" && !state.ItemProcessor && !state.Iterator) {
       throw apiError("InvalidDefinition", `Map state ${name} has no ItemProcessor`);
     }
+    for (const field of ["Retry", "Catch"] as const) {
+      const handlers = Array.isArray(state[field]) ? (state[field] as JSONObject[]) : [];
+      handlers.forEach((handler, i) => {
+        const names = Array.isArray(handler?.ErrorEquals) ? handler.ErrorEquals : [];
+        if (names.includes("States.ALL") && (names.length > 1 || i < handlers.length - 1)) {
+          throw apiError(
+            "InvalidDefinition",
+            `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: States.ALL must appear alone in the last ${field === "Retry" ? "retrier" : "catcher"} at /States/${name}/${field}[${i}]/ErrorEquals'`,
+          );
+        }
+      });
+    }
   });
   return graph;
+}
+
+/**
+ * A copy for the library's validator, which rejects the escaped backslash (`\\`) AWS
+ * documents for intrinsic function literals: each becomes a plain character there.
+ */
+function forValidator(value: unknown, key = ""): unknown {
+  if (typeof value === "string") {
+    return key.endsWith(".$") && !value.startsWith("$") ? value.replaceAll("\\\\", "_") : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => forValidator(v));
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forValidator(v, k)]));
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -224,6 +224,14 @@ describe("waitForTaskToken", () => {
       Error: "Rejected",
       Cause: "ops said no",
     });
+    // A task closed by a callback refuses the next one as AWS does (TaskTimedOut):
+    // what a redelivered decision meets when its first delivery got through.
+    await expect(
+      h.client.send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected" })),
+    ).rejects.toMatchObject({ name: "TaskTimedOut" });
+    await expect(
+      h.client.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })),
+    ).rejects.toMatchObject({ name: "TaskTimedOut" });
   });
 
   it("times out with States.Timeout after TimeoutSeconds and refuses the late answer", async () => {
@@ -238,7 +246,9 @@ describe("waitForTaskToken", () => {
     ).rejects.toMatchObject({ name: "TaskTimedOut" });
   });
 
-  it("times out with States.HeartbeatTimeout when heartbeats stop", async () => {
+  // AWS reports a missed heartbeat as States.Timeout; States.HeartbeatTimeout is only a name
+  // Retry and Catch may use (conformance.test.ts).
+  it("times out with States.Timeout when heartbeats stop", async () => {
     const arn = await createMachine(
       h.client,
       callbackMachine("q-heartbeat", { HeartbeatSeconds: 1, TimeoutSeconds: 60 }),
@@ -246,7 +256,7 @@ describe("waitForTaskToken", () => {
     const exec = await start(h.client, arn, { order: "o4" });
     await tokenSentTo("q-heartbeat");
     const out = await finished(h.client, exec);
-    expect(JSON.parse(out.output as string).error.Error).toBe("States.HeartbeatTimeout");
+    expect(JSON.parse(out.output as string).error.Error).toBe("States.Timeout");
   });
 });
 

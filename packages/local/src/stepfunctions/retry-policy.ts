@@ -4,12 +4,15 @@ import type { JSONObject, StatesError } from "./types";
 // States.Runtime is never retried nor caught, even by States.ALL.
 export const isTerminalError = (name: string) => name === "States.Runtime";
 
-function matches(errorEquals: unknown, name: string, isTask: boolean) {
-  if (!Array.isArray(errorEquals) || isTerminalError(name)) return false;
+function matches(errorEquals: unknown, error: StatesError, isTask: boolean) {
+  const name = error.Error;
+  if (!Array.isArray(errorEquals) || (name !== undefined && isTerminalError(name))) return false;
   return errorEquals.some(
     (e) =>
-      e === name ||
+      (name !== undefined && e === name) ||
       e === "States.ALL" ||
+      // A missed heartbeat is States.Timeout, and this name matches only that case.
+      (e === "States.HeartbeatTimeout" && error.heartbeat === true) ||
       // States.TaskFailed is a wildcard for task errors other than States.Timeout.
       (e === "States.TaskFailed" && isTask && name !== "States.Timeout"),
   );
@@ -26,7 +29,7 @@ export function retryDelayMs(
   const isTask = state.Type === "Task";
   for (let i = 0; i < retriers.length; i++) {
     const r = retriers[i] as JSONObject;
-    if (!matches(r.ErrorEquals, error.Error, isTask)) continue;
+    if (!matches(r.ErrorEquals, error, isTask)) continue;
     const max = (r.MaxAttempts as number | undefined) ?? 3;
     const done = attempts[i] ?? 0;
     // The first matching retrier decides, even when it is exhausted.
@@ -43,5 +46,5 @@ export function retryDelayMs(
 
 export function findCatcher(state: JSONObject, error: StatesError) {
   const catchers = (state.Catch as JSONObject[] | undefined) ?? [];
-  return catchers.find((c) => matches(c.ErrorEquals, error.Error, state.Type === "Task"));
+  return catchers.find((c) => matches(c.ErrorEquals, error, state.Type === "Task"));
 }

@@ -313,9 +313,10 @@ export class ExecutionRunner {
             : undefined);
         return this.tx(signal, () => {
           frame.status = "FAILED";
+          // Neither named: AWS leaves both out of DescribeExecution and the history.
           frame.error = {
-            Error: String(error ?? "States.Fail"),
-            Cause: cause === undefined ? "" : String(cause),
+            ...(error === undefined ? {} : { Error: String(error) }),
+            ...(cause === undefined ? {} : { Cause: String(cause) }),
           };
           this.save(frame);
         });
@@ -385,7 +386,7 @@ export class ExecutionRunner {
     before: Array<[string, Record<string, unknown>]>,
     signal: AbortSignal,
   ) {
-    if (isTerminalError(error.Error)) {
+    if (isTerminalError(error.Error ?? "")) {
       return this.failFrame(frame, error, before, signal);
     }
     const retry = retryDelayMs(state, error, frame.retries);
@@ -404,10 +405,11 @@ export class ExecutionRunner {
     if (catcher) {
       let output: JSONValue;
       try {
+        const { heartbeat: _heartbeat, ...errorOutput } = error;
         output = await Asl.caughtOutput(
           catcher.ResultPath,
           frame.input,
-          error as unknown as JSONValue,
+          errorOutput as unknown as JSONValue,
         );
       } catch (err) {
         return this.failFrame(frame, toStatesError(err), before, signal);
@@ -594,12 +596,19 @@ export class ExecutionRunner {
       });
     }
     const step = frame.step as Extract<Step, { kind: "task" }>;
-    const timedOut = (error: string) =>
+    // A missed heartbeat is States.Timeout too (AWS docs, "Error names"); Retry and Catch
+    // may also name it States.HeartbeatTimeout.
+    const timedOut = (heartbeat: boolean) =>
       this.fail(
         frame,
         state,
-        { Error: error, Cause: "" },
-        [[names.timedOut, { [names.timedOutDetails]: { ...base, error, cause: "" } }]],
+        { Error: "States.Timeout", Cause: "", ...(heartbeat ? { heartbeat: true } : {}) },
+        [
+          [
+            names.timedOut,
+            { [names.timedOutDetails]: { ...base, error: "States.Timeout", cause: "" } },
+          ],
+        ],
         signal,
       );
 
@@ -613,7 +622,7 @@ export class ExecutionRunner {
         );
         if (called === "timeout") {
           if (res.waitForTaskToken) this.closeToken(step.token);
-          return timedOut("States.Timeout");
+          return timedOut(false);
         }
         if (!res.waitForTaskToken) {
           result = called;
@@ -634,9 +643,10 @@ export class ExecutionRunner {
       if (res.waitForTaskToken) {
         const answer = await this.awaitToken(step, signal);
         if (answer === "timeout" || answer === "heartbeat") {
-          return timedOut(answer === "timeout" ? "States.Timeout" : "States.HeartbeatTimeout");
+          return timedOut(answer === "heartbeat");
         }
-        if ("error" in answer) throw new StatesRuntimeError(answer.error.Error, answer.error.Cause);
+        if ("error" in answer)
+          throw new StatesRuntimeError(answer.error.Error ?? "", answer.error.Cause ?? "");
         result = answer.output;
       }
     } catch (err) {

@@ -1,7 +1,7 @@
 // Timeouts: the execution's top-level TimeoutSeconds (TIMED_OUT, ExecutionTimedOut, nothing
 // after it, also when the process was down past the deadline), and a Task's
-// TimeoutSecondsPath / HeartbeatSecondsPath read from the state input (States.Timeout and
-// States.HeartbeatTimeout, both catchable; a bad value is States.Runtime).
+// TimeoutSecondsPath / HeartbeatSecondsPath read from the state input (both States.Timeout, as
+// AWS reports a missed heartbeat, and catchable; a bad value is States.Runtime).
 import {
   DescribeExecutionCommand,
   SendTaskHeartbeatCommand,
@@ -301,23 +301,20 @@ describe("Task HeartbeatSecondsPath (callback)", () => {
     },
   });
 
-  it("fails with States.HeartbeatTimeout when no heartbeat comes within the input's seconds, caught", async () => {
+  it("fails with States.Timeout when no heartbeat comes within the input's seconds, caught", async () => {
     const arn = await createMachine(h.client, callback("q-hb-path"));
     const began = Date.now();
     const exec = await start(h.client, arn, { heartbeat: 1, timeout: 30 });
     const token = await tokenSentTo("q-hb-path");
     const out = await finished(h.client, exec);
     expect(Date.now() - began).toBeLessThan(5_000);
-    expect(JSON.parse(out.output as string).error).toEqual({
-      Error: "States.HeartbeatTimeout",
-      Cause: "",
-    });
+    expect(JSON.parse(out.output as string).error).toEqual({ Error: "States.Timeout", Cause: "" });
     const events = await history(h.client, exec);
     expect(events.find((e) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject(
       { heartbeatInSeconds: 1, timeoutInSeconds: 30 },
     );
     expect(events.find((e) => e.type === "TaskTimedOut")?.taskTimedOutEventDetails?.error).toBe(
-      "States.HeartbeatTimeout",
+      "States.Timeout",
     );
     await expect(
       h.client.send(new SendTaskHeartbeatCommand({ taskToken: token })),

@@ -53,10 +53,15 @@ export interface StepFunctions {
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
-/** An ASL error as it travels through Retry/Catch: `{Error, Cause}`. */
+/**
+ * An ASL error as it travels through Retry/Catch: `{Error, Cause}`. A Fail state that names
+ * neither leaves both absent, as AWS does.
+ */
 export interface StatesError {
-  Error: string;
-  Cause: string;
+  Error?: string;
+  Cause?: string;
+  /** A missed heartbeat: reported as States.Timeout, also matched by States.HeartbeatTimeout. */
+  heartbeat?: true;
 }
 
 export interface StateMachineRecord {
