@@ -1,5 +1,6 @@
 import {
   type FunctionName,
+  functions as functionSpecs,
   orderPolicy,
   renderSaga,
   type SagaSubstitutions,
@@ -36,8 +37,8 @@ const stepArns = Object.fromEntries(
 // What the saga's deadline (and any end without Catch) leaves undone: the
 // SagaEndedToCompensator rule on the default bus invokes this asynchronously
 // (infra/rules.ts). Lambda retries a failed invocation twice, then sends the
-// event to SagaCompensationDlq, the rule's own DLQ.
-const compensationDlq = queues.SagaCompensationDlq;
+// event to its on-failure destination (SagaCompensationDlq, the rule's own DLQ).
+const compensationDlq = queues[functionSpecs.SagaCompensator.onAsyncFailure];
 export const compensator = defineFunction("SagaCompensator", targets, {
   permissions: [{ actions: ["sqs:SendMessage"], resources: [compensationDlq.arn] }],
 });

@@ -2,13 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { stockKey } from "@orders/core/inventory";
 import { getOrder } from "@orders/core/order";
 import { auth, orderPolicy } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
+import { queueUrl } from "./cloud/names";
 import { fakeCredentials, REGION } from "./config";
 
 // Issue 16 part 4, "a deadline on every saga", on the local cloud: a flagged
@@ -27,6 +30,8 @@ let dir: string;
 let cloud: LocalCloud;
 let doc: DynamoDBDocumentClient;
 let sfn: SFNClient;
+let sqs: SQSClient;
+let lambda: LambdaClient;
 let ops: string;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,13 +68,26 @@ async function start() {
   const config = { endpoint: cloud.urls.aws, region: REGION, credentials: fakeCredentials };
   doc = DynamoDBDocumentClient.from(new DynamoDBClient(config));
   sfn = new SFNClient(config);
+  sqs = new SQSClient(config);
+  lambda = new LambdaClient(config);
   ops = await token("operator-1", [auth.operatorGroup]);
 }
 
 async function stop() {
   doc?.destroy();
   sfn?.destroy();
+  sqs?.destroy();
+  lambda?.destroy();
   await cloud?.stop();
+}
+
+async function faults(body: Record<string, string>) {
+  const response = await fetch(`${cloud.urls.web}/_local/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
 }
 
 async function token(sub: string, groups: string[] = []) {
@@ -211,6 +229,44 @@ describe("a deadline on every saga", { timeout: 300_000 }, () => {
     const detail = await admin(`/executions/${encodeURIComponent(executionArn)}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+  });
+
+  it("sends a compensation that keeps failing to SagaCompensationDlq; invoking it again with the letter finishes it", async () => {
+    const sku = await flaggedSku("DOWN", 3);
+    const orderId = await submit("fay", sku);
+    const waiting = await awaitingApproval(orderId);
+    // The provider is down when the deadline passes: voiding fails, every retry too.
+    await faults({ PaymentSandbox: "down" });
+    let letter: { requestPayload: unknown; requestContext: { condition: string } };
+    try {
+      letter = await eventually("a letter in SagaCompensationDlq", async () => {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl(cloud.urls.aws, "SagaCompensationDlq"),
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+          }),
+        );
+        return Messages.map((m) => JSON.parse(m.Body ?? "{}")).find(
+          (l) => l.requestPayload?.detail?.executionArn === waiting.executionArn,
+        );
+      });
+    } finally {
+      await faults({ PaymentSandbox: "up" });
+    }
+    expect(letter.requestContext.condition).toBe("RetriesExhausted");
+    expect((await order(orderId))?.status).toBe("AWAITING_APPROVAL");
+    expect(await available(sku)).toBe(1);
+
+    // What an operator does with the letter: invoke the compensator with its event.
+    const out = await lambda.send(
+      new InvokeCommand({
+        FunctionName: "SagaCompensator",
+        Payload: Buffer.from(JSON.stringify(letter.requestPayload)),
+      }),
+    );
+    expect(out.FunctionError).toBeUndefined();
+    await compensated(orderId, sku, 3);
   });
 
   it("holds the deadline across a restart, measured from the execution's start", async () => {

@@ -106,6 +106,11 @@ export interface FunctionSpec {
   /** Least privilege: the only resources this function may reach. */
   links: readonly LinkName[];
   description: string;
+  /**
+   * Lambda's on-failure destination: where an asynchronous invocation (an
+   * EventBridge target) goes once it and its two retries failed.
+   */
+  onAsyncFailure?: DlqName;
 }
 
 const fn = (
@@ -208,12 +213,15 @@ export const functions = {
     ["OrdersTable"],
     "Saga compensation: mark CANCELLED (status-guarded)",
   ),
-  SagaCompensator: fn(
-    "saga-compensator",
-    60,
-    ["OrdersTable", "InventoryTable", "PaymentProvider"],
-    "Saga ended TIMED_OUT/FAILED/ABORTED (no Catch ran): void, release and cancel its order",
-  ),
+  SagaCompensator: {
+    ...fn(
+      "saga-compensator",
+      60,
+      ["OrdersTable", "InventoryTable", "PaymentProvider"],
+      "Saga ended TIMED_OUT/FAILED/ABORTED (no Catch ran): void, release and cancel its order",
+    ),
+    onAsyncFailure: "SagaCompensationDlq",
+  },
   PaymentSandbox: fn(
     "payment-sandbox",
     10,

@@ -9,6 +9,7 @@ import { seedCatalog } from "@orders/core/inventory";
 import {
   auth,
   type FunctionName,
+  type FunctionSpec,
   functions,
   queues,
   streamMappings,
@@ -72,13 +73,13 @@ export interface LocalCloudOptions {
    */
   approvalTimeoutSeconds?: number;
   /**
-   * Every work queue's visibility timeout, i.e. how soon a failed message is
-  /**
    * The saga's deadline (its top-level TimeoutSeconds), past which the execution
    * ends TIMED_OUT and the SagaCompensator undoes the order. Default:
    * LOCAL_SAGA_TIMEOUT_SECONDS, else the topology's policy (26 h).
    */
   sagaTimeoutSeconds?: number;
+  /**
+   * Every work queue's visibility timeout, i.e. how soon a failed message is
    * received again (so how soon it reaches its DLQ). Default:
    * LOCAL_VISIBILITY_TIMEOUT_SECONDS, else the topology's (≥ 6× the consumer's timeout).
    */
@@ -322,6 +323,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const defaultEnvironments = Math.min(4, Math.max(2, availableParallelism()));
     const environments = (name: string) =>
       Math.max(defaultEnvironments, mappedConcurrency.get(name) ?? 0);
+    // Lambda's on-failure destination: the record goes to the topology's queue.
+    const onAsyncFailure = (queue: string | undefined) =>
+      queue
+        ? {
+            onAsyncFailure: async (record: unknown) => {
+              await sqs.send(
+                new SendMessageCommand({
+                  QueueUrl: queueUrl(awsUrl, queue),
+                  MessageBody: JSON.stringify(record),
+                }),
+              );
+            },
+          }
+        : {};
     const logs = openLogStore(dataDir);
     stops.push(() => logs.close());
     const runner = createLambdaRunner({
@@ -347,6 +362,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
               ctx,
               name === "PaymentSandbox" ? { PAYMENT_SANDBOX_CONTROL: "1" } : {},
             ),
+            ...onAsyncFailure((spec as FunctionSpec).onAsyncFailure),
           }),
         ),
         ...(options.extraFunctions ?? []),
@@ -410,6 +426,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dataDir: join(dataDir, "stepfunctions"),
       accountId: ACCOUNT_ID,
       region: REGION,
+      // As on AWS: every execution status change goes to the default bus.
+      emitStatusChange: async (event) => {
+        const out = await services.eventBridge!.putEvents([
+          { ...event, Time: new Date(event.Time), EventBusName: "default" },
+        ]);
+        if (out.FailedEntryCount > 0)
+          throw new Error(`status-change event refused: ${out.Entries[0]?.ErrorMessage}`);
+      },
       integrations: createAwsIntegrations({
         endpoint: awsUrl,
         region: REGION,
@@ -433,14 +457,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : undefined);
     await provisionQueues(sqs, awsUrl, {
       ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
-      // As on AWS: every execution status change goes to the default bus.
-      emitStatusChange: async (event) => {
-        const out = await services.eventBridge!.putEvents([
-          { ...event, Time: new Date(event.Time), EventBusName: "default" },
-        ]);
-        if (out.FailedEntryCount > 0)
-          throw new Error(`status-change event refused: ${out.Entries[0]?.ErrorMessage}`);
-      },
     });
     await provisionTopic(sns);
     const approvalTimeoutSeconds =
@@ -455,8 +471,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       throw new Error(
         `approvalTimeoutSeconds must be a positive integer: ${approvalTimeoutSeconds}`,
       );
+    const sagaTimeoutSeconds =
+      options.sagaTimeoutSeconds ??
+      (process.env.LOCAL_SAGA_TIMEOUT_SECONDS
+        ? Number(process.env.LOCAL_SAGA_TIMEOUT_SECONDS)
+        : undefined);
+    if (
+      sagaTimeoutSeconds !== undefined &&
+      !(Number.isInteger(sagaTimeoutSeconds) && sagaTimeoutSeconds > 0)
+    )
+      throw new Error(`sagaTimeoutSeconds must be a positive integer: ${sagaTimeoutSeconds}`);
     await provisionStateMachine(services.stepFunctions, awsUrl, {
       ...(approvalTimeoutSeconds !== undefined ? { approvalTimeoutSeconds } : {}),
+      ...(sagaTimeoutSeconds !== undefined ? { sagaTimeoutSeconds } : {}),
     });
     await provisionBus(services.eventBridge);
     if (createdTables.includes("InventoryTable")) {
@@ -478,19 +505,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
       const mapping = createSqsMapping({
-    const sagaTimeoutSeconds =
-      options.sagaTimeoutSeconds ??
-      (process.env.LOCAL_SAGA_TIMEOUT_SECONDS
-        ? Number(process.env.LOCAL_SAGA_TIMEOUT_SECONDS)
-        : undefined);
-    if (
-      sagaTimeoutSeconds !== undefined &&
-      !(Number.isInteger(sagaTimeoutSeconds) && sagaTimeoutSeconds > 0)
-    )
-      throw new Error(`sagaTimeoutSeconds must be a positive integer: ${sagaTimeoutSeconds}`);
         sqs,
         queueUrl: queueUrl(awsUrl, m.queueName),
-      ...(sagaTimeoutSeconds !== undefined ? { sagaTimeoutSeconds } : {}),
         queueArn: arns.queue(m.queueName),
         functionName: m.functionName,
         runner,

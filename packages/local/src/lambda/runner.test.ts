@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../engines/ports";
 import { type LogStore, openLogStore } from "./log-store";
-import { createLambdaRunner, type LambdaRunner } from "./runner";
+import { type AsyncFailureRecord, createLambdaRunner, type LambdaRunner } from "./runner";
 
 const fixture = (name: string) => join(import.meta.dirname, "fixtures", `${name}.handler`);
 
@@ -12,6 +12,7 @@ let dir: string;
 let logs: LogStore;
 let runner: LambdaRunner;
 let reloadDir: string;
+const failureRecords: AsyncFailureRecord[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "lambda-runner-"));
@@ -37,6 +38,15 @@ beforeAll(() => {
         },
       },
       { name: "Fail", handler: fixture("fail"), timeoutSeconds: 1, memoryMb: 64 },
+      {
+        name: "FailToDestination",
+        handler: fixture("fail"),
+        timeoutSeconds: 1,
+        memoryMb: 64,
+        onAsyncFailure: async (record) => {
+          failureRecords.push(record);
+        },
+      },
       { name: "Slow", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 2 },
       { name: "Burst", handler: fixture("slow"), timeoutSeconds: 5, memoryMb: 128, concurrency: 3 },
       {
@@ -192,6 +202,30 @@ describe("Lambda runner", () => {
     await runner.idle();
     const reports = logs.logsByRequestId(requestId).filter((l) => l.message.startsWith("REPORT"));
     expect(reports).toHaveLength(3);
+  });
+
+  it("sends an async invocation that failed every retry to its on-failure destination", async () => {
+    const requestId = runner.invokeAsync("FailToDestination", { kind: "throw" });
+    await runner.idle();
+    expect(failureRecords).toEqual([
+      {
+        version: "1.0",
+        timestamp: expect.any(String),
+        requestContext: {
+          requestId,
+          functionArn: expect.stringMatching(/:function:FailToDestination:\$LATEST$/),
+          condition: "RetriesExhausted",
+          approximateInvokeCount: 3,
+        },
+        requestPayload: { kind: "throw" },
+        responseContext: {
+          statusCode: 200,
+          executedVersion: "$LATEST",
+          functionError: "Unhandled",
+        },
+        responsePayload: expect.objectContaining({ errorType: expect.any(String) }),
+      },
+    ]);
   });
 
   it("reloads a handler when its source changes", async () => {

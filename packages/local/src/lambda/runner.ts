@@ -31,6 +31,27 @@ export interface FunctionDefinition {
   env?: Record<string, string>;
   /** Environments (concurrent invocations) this function may have. Default 4. */
   concurrency?: number;
+  /**
+   * Lambda's on-failure destination for asynchronous invocations (an EventBridge
+   * target, `InvocationType: Event`): receives AWS's destination record once the
+   * invocation and its two retries all failed. Without one the event is dropped.
+   */
+  onAsyncFailure?: (record: AsyncFailureRecord) => Promise<void>;
+}
+
+/** What Lambda sends an on-failure destination (AWS's invocation record, version 1.0). */
+export interface AsyncFailureRecord {
+  version: "1.0";
+  timestamp: string;
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: "RetriesExhausted";
+    approximateInvokeCount: number;
+  };
+  requestPayload: unknown;
+  responseContext: { statusCode: number; executedVersion: "$LATEST"; functionError?: string };
+  responsePayload: unknown;
 }
 
 export interface InvokeResult {
@@ -440,14 +461,41 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
 
   const retryDelay = options.asyncRetryDelayMs ?? ((attempt: number) => attempt * 1000);
   function invokeAsync(nameOrArn: string, event: unknown): string {
-    stateOf(nameOrArn);
+    const { def } = stateOf(nameOrArn);
     const requestId = randomUUID();
     const run = (async () => {
+      let last: InvokeResult | undefined;
+      let attempts = 0;
       for (let attempt = 0; attempt <= 2 && !closed; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, retryDelay(attempt)));
-        const result = await invoke(nameOrArn, event, { requestId }).catch(() => undefined);
-        if (result && !result.functionError) return;
+        attempts += 1;
+        last = await invoke(nameOrArn, event, { requestId }).catch(() => undefined);
+        if (last && !last.functionError) return;
       }
+      if (closed || !def.onAsyncFailure) return;
+      await def
+        .onAsyncFailure({
+          version: "1.0",
+          timestamp: new Date().toISOString(),
+          requestContext: {
+            requestId,
+            functionArn: `${functionArn(def.name)}:$LATEST`,
+            condition: "RetriesExhausted",
+            approximateInvokeCount: attempts,
+          },
+          requestPayload: event,
+          responseContext: {
+            statusCode: 200,
+            executedVersion: "$LATEST",
+            ...(last?.functionError ? { functionError: last.functionError } : {}),
+          },
+          responsePayload: last?.payload ?? null,
+        })
+        .catch((error: Error) =>
+          process.stderr.write(
+            `[lambda] ${def.name}: on-failure destination refused ${requestId}: ${error.message}\n`,
+          ),
+        );
     })();
     pendingAsync.add(run);
     void run.finally(() => pendingAsync.delete(run));
