@@ -26,8 +26,9 @@ import { jsonToXml, queryErrorCode, queryToJson } from "./sqs-query";
 //   X-Amz-Target AWSEvents.*                                        → our EventBridge
 //   X-Amz-Target AWSStepFunctions.*                                 → our Step Functions
 //   X-Amz-Target Logs_20140328.*                                    → CloudWatch Logs over the log store
-//   X-Amz-Target GraniteServiceVersion20100801.*, or query protocol
-//     signed for `monitoring`                                       → CloudWatch (SQS metrics)
+//   X-Amz-Target GraniteServiceVersion20100801.*, query protocol signed
+//     for `monitoring`, or POST /service/GraniteServiceVersion20100801/
+//     operation/<Op> (Smithy RPC v2 CBOR)                           → CloudWatch (SQS metrics)
 //   POST /2015-03-31/functions/<name>/invocations                   → the Lambda runner
 //   form-encoded Action=… (query protocol): SNS → fauxqs; SQS → translated to JSON and back to XML
 //   GET /_local/health                                              → every component's health
@@ -460,6 +461,18 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
             jsonErrorBody("UnknownOperationException", `Unknown operation ${target}`),
           );
       }
+    }
+
+    // Smithy RPC v2 CBOR (newer botocore's CloudWatch): the operation is in the path.
+    const rpcV2 = /^\/service\/([^/]+)\/operation\/([^/?]+)$/.exec(path.split("?")[0]!);
+    if (rpcV2 && req.method === "POST") {
+      if (rpcV2[1] === cloudWatchWire.JSON_TARGET_PREFIX && options.cloudWatch)
+        return send(cloudWatchWire.handleCbor(options.cloudWatch, rpcV2[2]!, body));
+      return json(
+        404,
+        jsonErrorBody("UnknownOperationException", `No local service serves ${rpcV2[1]} over CBOR`),
+        "application/json",
+      );
     }
 
     const invocation = /^\/2015-03-31\/functions\/([^/]+)\/invocations(\?.*)?$/.exec(path);

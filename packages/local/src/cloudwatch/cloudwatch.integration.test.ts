@@ -1,6 +1,9 @@
 // CloudWatch GetMetricData on the local AWS endpoint, computed from fauxqs'
 // state: over the SDK's protocol (AWS JSON 1.0 with query-compatible errors,
-// @aws-sdk/client-cloudwatch 3.1164) and the AWS CLI's (query protocol, XML).
+// @aws-sdk/client-cloudwatch 3.1164), the AWS CLI's (query protocol, XML), and
+// Smithy RPC v2 CBOR (newer botocore), driven by the SDK's own CBOR protocol.
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import {
   CloudWatchClient,
   GetMetricDataCommand,
@@ -13,6 +16,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../config";
 import { type AwsCli, awsCli } from "../testing/aws-cli";
 import { startTestEndpoint, type TestEndpoint } from "../testing/aws-endpoint";
 
@@ -117,6 +121,59 @@ describe("GetMetricData (SDK, JSON 1.0)", () => {
       name: "InvalidParameterValueException",
       $metadata: { httpStatusCode: 400 },
     });
+  });
+});
+
+describe("GetMetricData (SDK, Smithy RPC v2 CBOR)", () => {
+  // The client's own dependency: the SDK's CBOR protocol, not ours.
+  const { AwsSmithyRpcV2CborProtocol } = createRequire(
+    join(repoRoot, "packages/local/node_modules/@aws-sdk/client-cloudwatch/package.json"),
+  )("@aws-sdk/core/protocols") as {
+    AwsSmithyRpcV2CborProtocol: new (settings: Record<string, unknown>) => unknown;
+  };
+  const cbor = () =>
+    new CloudWatchClient({
+      ...aws.client,
+      maxAttempts: 1,
+      protocol: new AwsSmithyRpcV2CborProtocol({
+        defaultNamespace: "com.amazonaws.cloudwatch",
+        awsQueryCompatible: true,
+      }) as never,
+    });
+
+  it("answers the same datapoints, timestamps as CBOR tag 1", async () => {
+    const client = cbor();
+    const before = Date.now();
+    const out = await client.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(before - 15 * 60_000),
+        EndTime: new Date(before),
+        MetricDataQueries: [ageQuery("Waiting"), ageQuery("Idle", "idle")],
+      }),
+    );
+    client.destroy();
+    const [age, idle] = out.MetricDataResults!;
+    expect(age!.Values![0]).toBeGreaterThanOrEqual(Math.floor((before - sentAt) / 1000));
+    expect(age!.Timestamps![0]).toBeInstanceOf(Date);
+    expect(age!.Timestamps![0]!.getTime() % 60_000).toBe(0);
+    expect(idle).toMatchObject({ Id: "idle", Values: [0], StatusCode: "Complete" });
+  });
+
+  it("refuses an invalid request with AWS's error", async () => {
+    const client = cbor();
+    await expect(
+      client.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(),
+          EndTime: new Date(Date.now() - 60_000),
+          MetricDataQueries: [ageQuery("Waiting")],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: "InvalidParameterValueException",
+      $metadata: { httpStatusCode: 400 },
+    });
+    client.destroy();
   });
 });
 

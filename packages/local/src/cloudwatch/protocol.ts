@@ -1,3 +1,4 @@
+import { CborError, decodeCbor, encodeCbor } from "../aws-endpoint/cbor";
 import { xmlEscape } from "../aws-endpoint/errors";
 import {
   type CloudWatch,
@@ -6,12 +7,15 @@ import {
   type MetricDataQuery,
 } from "./service";
 
-// CloudWatch's two wire protocols, for the operations the service implements:
+// CloudWatch's wire protocols, for the operations the service implements:
 // - AWS JSON 1.0, `X-Amz-Target: GraniteServiceVersion20100801.<Op>` — what
 //   @aws-sdk/client-cloudwatch 3.1164 sends (awsQueryCompatible: errors carry
 //   `x-amzn-query-error`); timestamps are epoch seconds.
 // - query (form-encoded `Action=<Op>&Version=2010-08-01`, XML replies) — what
-//   the AWS CLI 2.9 sends; timestamps are ISO 8601.
+//   Debian's AWS CLI 2.9 sends; timestamps are ISO 8601.
+// - Smithy RPC v2 CBOR, `POST /service/GraniteServiceVersion20100801/operation/<Op>`
+//   — what newer botocore sends (the pip awscli 1.45 on these machines);
+//   timestamps are CBOR tag 1.
 
 export const JSON_TARGET_PREFIX = "GraniteServiceVersion20100801";
 const XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
@@ -19,13 +23,14 @@ const XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 export interface WireResponse {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
 }
 
 const seconds = (ms: number) => ms / 1000;
 
 function timestamp(value: unknown, name: string): number {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime();
   if (typeof value === "number") return value * 1000;
   if (typeof value === "string") {
     const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
@@ -97,6 +102,50 @@ export function handleJson(cloudWatch: CloudWatch, action: string, body: string)
       Messages: out.Messages,
     });
   } catch (e) {
+    if (e instanceof CloudWatchError) return error(e);
+    throw e;
+  }
+}
+
+/** One Smithy RPC v2 CBOR call. */
+export function handleCbor(cloudWatch: CloudWatch, action: string, body: Buffer): WireResponse {
+  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    contentType: "application/cbor",
+    body: encodeCbor(value),
+    headers: { "smithy-protocol": "rpc-v2-cbor", ...headers },
+  });
+  const error = (e: CloudWatchError) =>
+    reply(
+      e.status,
+      { __type: `com.amazonaws.cloudwatch#${e.code}`, message: e.message },
+      { "x-amzn-query-error": `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}` },
+    );
+  if (action !== "GetMetricData")
+    return error(
+      new CloudWatchError(
+        "UnknownOperationException",
+        "InvalidAction",
+        `CloudWatch ${action} is not served by the local cloud (only GetMetricData)`,
+      ),
+    );
+  try {
+    const raw = body.length ? decodeCbor(body) : {};
+    if (!raw || typeof raw !== "object" || Array.isArray(raw))
+      throw new CborError("the body is not a CBOR map");
+    const out = cloudWatch.getMetricData(normalize(raw as Record<string, unknown>));
+    return reply(200, {
+      MetricDataResults: out.MetricDataResults.map((r) => ({
+        ...r,
+        Timestamps: r.Timestamps.map((t) => new Date(t)),
+      })),
+      Messages: out.Messages,
+    });
+  } catch (e) {
+    if (e instanceof CborError)
+      return error(
+        new CloudWatchError("SerializationException", "SerializationException", e.message),
+      );
     if (e instanceof CloudWatchError) return error(e);
     throw e;
   }
