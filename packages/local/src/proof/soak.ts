@@ -158,6 +158,22 @@ export async function stopCloud(cloud: CloudProcess, signal: "SIGKILL" | "SIGTER
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface OrderState {
+  status: string;
+  approval?: string;
+  cancelledFor?: string;
+}
+
+/**
+ * Cancelled at its approval deadline while the decision is still APPROVED or
+ * REJECTED: the decision's delivery is still retrying, and marks it EXPIRED
+ * once it finds the wait timed out. Left so, the checker reports it.
+ */
+const decisionOnItsWay = (order: OrderState | undefined) =>
+  order?.status === "CANCELLED" &&
+  order.cancelledFor === "States.Timeout" &&
+  (order.approval === "APPROVED" || order.approval === "REJECTED");
+
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`soak: ${line}\n`));
   const dataDir = mkdtempSync(join(tmpdir(), "soak-"));
@@ -300,7 +316,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const decided = new Set<string>();
     const decisionFailures: string[] = [];
     const readStatuses = async (items: readonly { orderId: string }[]) => {
-      const statuses = new Map<string, { status: string; approval?: string }>();
+      const statuses = new Map<string, OrderState>();
       const ids = items.map((p) => p.orderId).filter(Boolean);
       for (let k = 0; k < ids.length; k += 100) {
         const out = await doc.send(
@@ -308,8 +324,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             RequestItems: {
               OrdersTable: {
                 Keys: ids.slice(k, k + 100).map((id) => ({ pk: `ORDER#${id}`, sk: "META" })),
-                ProjectionExpression: "orderId, #s, approval.#s",
-                ExpressionAttributeNames: { "#s": "status" },
+                ProjectionExpression: "orderId, #s, approval.#s, cancellation.#e",
+                ExpressionAttributeNames: { "#s": "status", "#e": "error" },
               },
             },
           }),
@@ -318,6 +334,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           statuses.set(item.orderId, {
             status: item.status,
             approval: (item.approval as { status?: string } | undefined)?.status,
+            cancelledFor: (item.cancellation as { error?: string } | undefined)?.error,
           });
         }
       }
@@ -461,13 +478,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     // ─── Wait until every order settles ──────────────────────────────────────────
     const deadline = Date.now() + options.quiesceTimeoutMs;
-    let statuses = new Map<string, { status: string; approval?: string }>();
+    let statuses = new Map<string, OrderState>();
     for (;;) {
       await operatorRound();
       statuses = await readStatuses(accepted);
-      const open = accepted.filter(
-        (p) => !["FULFILLED", "CANCELLED"].includes(statuses.get(p.orderId)?.status ?? ""),
-      );
+      const open = accepted.filter((p) => {
+        const order = statuses.get(p.orderId);
+        return !["FULFILLED", "CANCELLED"].includes(order?.status ?? "") || decisionOnItsWay(order);
+      });
       // Settled means idle too: a cancelled order's payment message may still be
       // on its way back (a late authorisation is voided only when it arrives).
       if (open.length === 0 && (await realMessagesQueued()) === 0) break;

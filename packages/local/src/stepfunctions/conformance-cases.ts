@@ -1,6 +1,7 @@
 // Step Functions conformance tables, one per area, each row taken from (and citing) a page of
 // AWS's Step Functions developer guide. Shared by the SDK test (conformance.test.ts) and the
 // AWS CLI test (aws-cli.integration.test.ts), so both clients check the same documented facts.
+import { createHash } from "node:crypto";
 import type { JSONObject, JSONValue } from "./types";
 
 const GUIDE = "https://docs.aws.amazon.com/step-functions/latest/dg/";
@@ -164,6 +165,18 @@ export const intrinsicCases: IntrinsicCase[] = [
     expr: "States.Hash($.Data, $.Algorithm)",
     expected: "aaff4a450a104cd177d28d18d74485e8cae074b7",
   },
+  // The algorithms the docs list, each as a hex digest of the same data.
+  ...(["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"] as const).map(
+    (algorithm): IntrinsicCase => ({
+      doc: `${INTRINSICS}#asl-intrsc-func-hash-calc`,
+      name: `States.Hash with ${algorithm}`,
+      input: { Data: "input data", Algorithm: algorithm },
+      expr: "States.Hash($.Data, $.Algorithm)",
+      expected: createHash(algorithm.replace("-", "").toLowerCase())
+        .update("input data")
+        .digest("hex"),
+    }),
+  ),
   {
     doc: `${INTRINSICS}#asl-intrsc-func-math-operation`,
     name: "States.MathRandom between start (inclusive) and end (exclusive)",
@@ -640,6 +653,43 @@ export const errorCases: ErrorCase[] = [
     input: { e: "ErrorB", c: "from the input" },
     expected: { status: "FAILED", error: "ErrorB", cause: "from the input" },
   },
+  {
+    doc: FAIL,
+    name: "a Fail state's ErrorPath and CausePath may be intrinsic functions returning a string",
+    definition: {
+      StartAt: "F",
+      States: {
+        F: {
+          Type: "Fail",
+          ErrorPath: "States.Format('Order.{}', $.kind)",
+          CausePath: "States.JsonToString($.detail)",
+        },
+      },
+    },
+    input: { kind: "Declined", detail: { orderId: "o-1" } },
+    expected: { status: "FAILED", error: "Order.Declined", cause: '{"orderId":"o-1"}' },
+  },
+  {
+    doc: FAIL,
+    name: "a Fail state's ErrorPath must select a string: a number is States.Runtime",
+    definition: { StartAt: "F", States: { F: { Type: "Fail", ErrorPath: "$.code" } } },
+    input: { code: 42 },
+    expected: { status: "FAILED", error: "States.Runtime" },
+  },
+  {
+    doc: `${ERRORS}#error-data-limit-exceed`,
+    name: "States.DataLimitExceeded: a state's output over 256 KiB, not caught by States.ALL",
+    // Each branch passes the 150 KB input on: the Parallel state's output is twice that.
+    definition: caughtBy(["States.ALL"], {
+      Type: "Parallel",
+      Branches: [
+        { StartAt: "A", States: { A: { Type: "Pass", End: true } } },
+        { StartAt: "B", States: { B: { Type: "Pass", End: true } } },
+      ],
+    }),
+    input: { big: "x".repeat(150_000) },
+    expected: { status: "FAILED", error: "States.DataLimitExceeded" },
+  },
 ];
 
 // ---- Definitions CreateStateMachine accepts or rejects (InvalidDefinition) ----
@@ -669,8 +719,26 @@ const withHandlers = (field: "Retry" | "Catch", handlers: string[][]): JSONObjec
   },
 });
 
-export const definitionCases: DefinitionCase[] = (["Retry", "Catch"] as const).flatMap(
-  (field): DefinitionCase[] => {
+export const definitionCases: DefinitionCase[] = [
+  {
+    doc: FAIL,
+    name: "Fail: Cause and CausePath together",
+    definition: { StartAt: "F", States: { F: { Type: "Fail", Cause: "a", CausePath: "$.c" } } },
+    valid: false,
+  },
+  {
+    doc: FAIL,
+    name: "Fail: Error and ErrorPath together",
+    definition: { StartAt: "F", States: { F: { Type: "Fail", Error: "E", ErrorPath: "$.e" } } },
+    valid: false,
+  },
+  {
+    doc: FAIL,
+    name: "Fail: neither Error nor Cause",
+    definition: { StartAt: "F", States: { F: { Type: "Fail" } } },
+    valid: true,
+  },
+  ...(["Retry", "Catch"] as const).flatMap((field): DefinitionCase[] => {
     const doc = `${ERRORS}#${field === "Retry" ? "error-handling-retrying-after-an-error" : "error-handling-fallback-states"}`;
     return [
       {
@@ -707,5 +775,5 @@ export const definitionCases: DefinitionCase[] = (["Retry", "Catch"] as const).f
         valid: false,
       },
     ];
-  },
-);
+  }),
+];

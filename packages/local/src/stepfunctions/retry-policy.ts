@@ -1,8 +1,9 @@
 // Retry and Catch matching as the Amazon States Language defines it.
 import type { JSONObject, StatesError } from "./types";
 
-// States.Runtime is never retried nor caught, even by States.ALL.
-export const isTerminalError = (name: string) => name === "States.Runtime";
+// States.Runtime and States.DataLimitExceeded are never retried nor caught, even by States.ALL.
+export const isTerminalError = (name: string) =>
+  name === "States.Runtime" || name === "States.DataLimitExceeded";
 
 function matches(errorEquals: unknown, error: StatesError, isTask: boolean) {
   const name = error.Error;

@@ -75,6 +75,8 @@ const newToken = () => `sfnl1.${randomBytes(32).toString("base64url")}`;
 const json = (v: unknown) => JSON.stringify(v ?? null);
 const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_TIMER = 2 ** 31 - 1;
+/** Step Functions' payload quota for an input or output: 256 KiB. */
+const MAX_PAYLOAD_BYTES = 262_144;
 
 const toStatesError = (err: unknown): StatesError => {
   if (err instanceof StatesRuntimeError) return { Error: err.name, Cause: err.causeText };
@@ -301,16 +303,8 @@ export class ExecutionRunner {
         return this.advance(frame, state, output, [], signal, next);
       }
       case "Fail": {
-        const error =
-          state.Error ??
-          (state.ErrorPath
-            ? await Asl.evaluate(key, state.ErrorPath as string, frame.input, ctx)
-            : undefined);
-        const cause =
-          state.Cause ??
-          (state.CausePath
-            ? await Asl.evaluate(key, state.CausePath as string, frame.input, ctx)
-            : undefined);
+        const error = state.Error ?? (await failPath(state, "ErrorPath", key, frame.input, ctx));
+        const cause = state.Cause ?? (await failPath(state, "CausePath", key, frame.input, ctx));
         return this.tx(signal, () => {
           frame.status = "FAILED";
           // Neither named: AWS leaves both out of DescribeExecution and the history.
@@ -342,6 +336,19 @@ export class ExecutionRunner {
     signal: AbortSignal,
     nextOverride?: string,
   ) {
+    // AWS's payload quota: a larger output is a terminal error, not caught even by States.ALL.
+    const size = Buffer.byteLength(json(output));
+    if (size > MAX_PAYLOAD_BYTES) {
+      return this.failFrame(
+        frame,
+        {
+          Error: "States.DataLimitExceeded",
+          Cause: `The state/task '${frame.state}' returned a result with a size (${size} bytes) exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES}).`,
+        },
+        before,
+        signal,
+      );
+    }
     this.tx(signal, () => {
       for (const [type, details] of before) this.event(frame, type, details);
       this.event(frame, `${state.Type}StateExited`, {
@@ -941,6 +948,26 @@ function taskEventNames(res: TaskResource) {
     timedOut: "TaskTimedOut",
     timedOutDetails: "taskTimedOutEventDetails",
   };
+}
+
+/** A Fail state's ErrorPath/CausePath (a path or an intrinsic), which must select a string. */
+async function failPath(
+  state: State,
+  field: "ErrorPath" | "CausePath",
+  key: string,
+  input: JSONValue,
+  ctx: Asl.ContextObject,
+) {
+  const path = state[field];
+  if (typeof path !== "string") return undefined;
+  const value = await Asl.evaluate(key, path, input, ctx);
+  if (typeof value !== "string") {
+    throw new StatesRuntimeError(
+      "States.Runtime",
+      `The ${field} '${path}' of Fail state '${String(ctx.State.Name)}' selected ${json(value)}, not a string`,
+    );
+  }
+  return value;
 }
 
 /** TimeoutSeconds/HeartbeatSeconds or their *Path variants; undefined means none (AWS default). */

@@ -43,7 +43,7 @@ export const approvalRoutes = (ports: AdminPorts, log: SecurityLog) =>
         path: "/{orderId}/decision",
         tags: ["approvals"],
         summary:
-          "Approve or reject a flagged order; resumes its saga. 409 when someone decided first or the deadline passed",
+          "Approve or reject a flagged order. Answered once the decision is saved; the saga gets it shortly after, from the write's stream record. 409 when someone decided first or the deadline passed",
         request: { params: OrderIdParam, body: jsonRequest(DecisionRequest) },
         responses: { 200: jsonBody(ApprovalView), ...errorResponses },
       }),
