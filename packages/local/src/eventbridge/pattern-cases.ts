@@ -897,6 +897,53 @@ export const specialCharacterCases: PatternCase[] = [
     match: false,
   },
   {
+    name: "exact value with regex characters",
+    doc: OPS,
+    pattern: d({ key: ["a.b*c+(d)?[e]{f}|g^h$i\\j/k-l"] }),
+    event: d({ key: "a.b*c+(d)?[e]{f}|g^h$i\\j/k-l" }),
+    match: true,
+  },
+  {
+    name: "exact value with regex characters is not a pattern",
+    doc: OPS,
+    pattern: d({ key: ["a.b*c"] }),
+    event: d({ key: "aXbbbc" }),
+    match: false,
+  },
+  {
+    name: "prefix equals-ignore-case with regex characters",
+    doc: `${OPS}#eb-filtering-prefix-matching`,
+    pattern: d({ key: [{ prefix: { "equals-ignore-case": "ARN:AWS:S3:::A.B-" } }] }),
+    event: d({ key: "arn:aws:s3:::a.b-bucket/key" }),
+    match: true,
+  },
+  {
+    name: "prefix equals-ignore-case with regex characters: the dot is literal",
+    doc: `${OPS}#eb-filtering-prefix-matching`,
+    pattern: d({ key: [{ prefix: { "equals-ignore-case": "ARN:AWS:S3:::A.B-" } }] }),
+    event: d({ key: "arn:aws:s3:::axb-bucket/key" }),
+    match: false,
+  },
+  {
+    name: "anything-but suffix list with regex characters",
+    doc: `${OPS}#eb-filtering-anything-but-suffix`,
+    pattern: d({ FileName: [{ "anything-but": { suffix: [".png", ".(tmp)"] } }] }),
+    event: d({ FileName: "cache.(tmp)" }),
+    match: false,
+  },
+  {
+    name: "$or with a wildcard ARN in one alternative",
+    doc: `${OPS}#eb-filtering-complex-example-or`,
+    pattern: {
+      $or: [
+        { resources: [{ wildcard: "arn:aws:ec2:us-east-1:*:instance/*" }] },
+        { source: ["aws.s3"] },
+      ],
+    },
+    event: {},
+    match: true,
+  },
+  {
     name: "prefix us- (docs example: Region is in the US)",
     doc: `${OPS}#eb-filtering-prefix-matching`,
     pattern: d({ Region: [{ prefix: "us-" }] }),
