@@ -367,68 +367,6 @@ describe("each invariant catches its violation", () => {
     expect((await check(world, { allowInFlight: true })).report.violations).toEqual([]);
   });
 
-  it("approval-delivered: an approved order cancelled for an approval timeout; an expired one passes", async () => {
-    const world = await goodWorld();
-    const decided = (status: string) =>
-      update(
-        world.names.OrdersTable,
-        orderKey(world.declined),
-        "SET approval = :approval, cancellation = :cancellation",
-        {
-          ":approval": {
-            status,
-            taskToken: "token",
-            requestedAt: "2026-01-01T00:00:00.000Z",
-            deadline: "2026-01-01T00:00:15.000Z",
-            reason: "REVIEW_REQUIRED_SKU",
-            amountCents: 1,
-            currency: "USD",
-            decidedBy: "olivia",
-            decidedAt: "2026-01-01T00:00:10.000Z",
-          },
-          ":cancellation": { error: "States.Timeout" },
-        },
-      );
-    await decided("APPROVED");
-    expect(
-      only((await check(world, { allowInFlight: true })).report, "approval-delivered"),
-    ).toEqual([expect.objectContaining({ orderId: world.declined })]);
-    // Delivered too late, and marked so: the wait really timed out first.
-    await decided("EXPIRED");
-    expect((await check(world, { allowInFlight: true })).report.violations).toEqual([]);
-  });
-
-  it("approval-delivered: an approved order cancelled for an approval timeout; an expired one passes", async () => {
-    const world = await goodWorld();
-    const decided = (status: string) =>
-      update(
-        world.names.OrdersTable,
-        orderKey(world.declined),
-        "SET approval = :approval, cancellation = :cancellation",
-        {
-          ":approval": {
-            status,
-            taskToken: "token",
-            requestedAt: "2026-01-01T00:00:00.000Z",
-            deadline: "2026-01-01T00:00:15.000Z",
-            reason: "REVIEW_REQUIRED_SKU",
-            amountCents: 1,
-            currency: "USD",
-            decidedBy: "olivia",
-            decidedAt: "2026-01-01T00:00:10.000Z",
-          },
-          ":cancellation": { error: "States.Timeout" },
-        },
-      );
-    await decided("APPROVED");
-    expect(
-      only((await check(world, { allowInFlight: true })).report, "approval-delivered"),
-    ).toEqual([expect.objectContaining({ orderId: world.declined })]);
-    // Delivered too late, and marked so: the wait really timed out first.
-    await decided("EXPIRED");
-    expect((await check(world, { allowInFlight: true })).report.violations).toEqual([]);
-  });
-
   it("single-saga: an order past ACCEPTED with no execution bound", async () => {
     const world = await goodWorld();
     await update(world.names.OrdersTable, orderKey(world.awaiting), "REMOVE executionArn");

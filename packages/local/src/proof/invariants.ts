@@ -29,12 +29,6 @@ export const invariantNames = [
    * (States.Timeout). A wait that really timed out first ends EXPIRED.
    */
   "approval-delivered",
-  /**
-   * An operator's decision reached its saga: an APPROVED (or REJECTED)
-   * approval never ends with its order cancelled for an approval timeout
-   * (States.Timeout). A wait that really timed out first ends EXPIRED.
-   */
-  "approval-delivered",
   /** The providers hold money movements and notifications only for orders we accepted. */
   "ledger-known-order",
   /**
@@ -417,40 +411,6 @@ export function checkInvariants(snapshot: Snapshot, options: CheckOptions = {}):
           message: `the notification provider delivered ${ids.length} ${status} ${channel} message(s) for an order we never accepted`,
           details: { deliveries: ids },
         });
-    }
-  }
-
-  // ─── Operators' decisions reach their sagas ────────────────────────────────
-  for (const order of orders.values()) {
-    const decision = order.approval?.status;
-    if (
-      order.status === "CANCELLED" &&
-      (decision === "APPROVED" || decision === "REJECTED") &&
-      order.cancellation?.error === "States.Timeout"
-    ) {
-      flag({
-        invariant: "approval-delivered",
-        orderId: order.orderId,
-        message: `approval ${decision} by ${order.approval?.decidedBy ?? "?"} at ${order.approval?.decidedAt ?? "?"}, yet the order was cancelled for an approval timeout: the decision never reached the saga`,
-        details: { deadline: order.approval?.deadline, cancellation: order.cancellation },
-      });
-    }
-  }
-
-  // ─── Operators' decisions reach their sagas ────────────────────────────────
-  for (const order of orders.values()) {
-    const decision = order.approval?.status;
-    if (
-      order.status === "CANCELLED" &&
-      (decision === "APPROVED" || decision === "REJECTED") &&
-      order.cancellation?.error === "States.Timeout"
-    ) {
-      flag({
-        invariant: "approval-delivered",
-        orderId: order.orderId,
-        message: `approval ${decision} by ${order.approval?.decidedBy ?? "?"} at ${order.approval?.decidedAt ?? "?"}, yet the order was cancelled for an approval timeout: the decision never reached the saga`,
-        details: { deadline: order.approval?.deadline, cancellation: order.cancellation },
-      });
     }
   }
 
