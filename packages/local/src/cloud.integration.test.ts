@@ -355,6 +355,64 @@ describe("DynamoDB Streams → Lambda mapping", () => {
     );
     expect(failure.DDBStreamBatchInfo.streamArn).toContain("table/StreamTest/stream/");
   });
+
+  it("with FilterCriteria, invokes only for matching records and passes over the others", async () => {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: "StreamFilterTest",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+      }),
+    );
+    await queue("StreamFilterTestFailures");
+    const id = `${run}-filter`;
+    const item = (pk: string, kind: string) => ({
+      pk: { S: pk },
+      run: { S: id },
+      poison: { BOOL: false },
+      kind: { S: kind },
+    });
+    await ddb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          StreamFilterTest: [
+            ["skip-1", "other"],
+            ["keep-1", "wanted"],
+            ["skip-2", "other"],
+            ["keep-2", "wanted"],
+          ].map(([pk, kind]) => ({ PutRequest: { Item: item(pk!, kind!) } })),
+        },
+      }),
+    );
+    const mapping = cloud.addStreamMapping({
+      name: "StreamFilterTest",
+      tableName: "StreamFilterTest",
+      functionName: "StreamConsumer",
+      batchSize: 10,
+      onFailureQueue: "StreamFilterTestFailures",
+      // Lambda's filter syntax for a stream record: attribute values keep their type keys.
+      filters: [{ eventName: ["INSERT"], dynamodb: { NewImage: { kind: { S: ["wanted"] } } } }],
+    });
+    try {
+      await waitFor("the matching records", async () => {
+        const handled = seen(id).map((l) => l.handled);
+        return handled.includes("keep-1") && handled.includes("keep-2");
+      });
+      // Written after the others: once it is handled, every earlier record was decided on.
+      await ddb.send(
+        new PutItemCommand({ TableName: "StreamFilterTest", Item: item("keep-last", "wanted") }),
+      );
+      await waitFor("a later matching record", async () =>
+        seen(id).some((l) => l.handled === "keep-last"),
+      );
+    } finally {
+      await mapping.stop();
+    }
+    const handled = new Set(seen(id).flatMap((l) => (l.handled ? [l.handled] : [])));
+    expect([...handled].sort()).toEqual(["keep-1", "keep-2", "keep-last"]);
+  });
 });
 
 describe("AWS CLI against the endpoint", () => {
