@@ -10,8 +10,10 @@ import {
 import { type DynamoDbLocal, linkEnv, startDynamoDbLocal } from "@orders/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The sandbox provider as a client sees it: idempotency keys, test cards,
-// the control endpoint (local only), and the circuit breaker in front of it.
+// The sandbox provider as a client sees it: idempotency keys, test cards, and
+// the circuit breaker in front of it. It has no fault switch of its own: an
+// outage is the platform's, in front of its URL (the local cloud's faults,
+// packages/local/src/cloud/function-url.ts); here, a fetch that answers 503.
 
 let ddb: DynamoDbLocal;
 let app: ReturnType<typeof import("./payment-sandbox").createPaymentSandboxApp>;
@@ -24,7 +26,6 @@ beforeAll(async () => {
   app = createApp({
     doc: ddb.doc,
     ledgerTable: ddb.tableNames.PaymentLedgerTable,
-    controlEnabled: true,
     sleep: async () => {},
   });
 });
@@ -114,18 +115,10 @@ describe("sandbox payment provider", () => {
     expect((await authorize("o4", "tok_transient")).status).toBe(201);
   });
 
-  it("serves /sandbox/control only when enabled; an outage answers 503", async () => {
-    const locked = createApp({
-      doc: ddb.doc,
-      ledgerTable: ddb.tableNames.PaymentLedgerTable,
-      controlEnabled: false,
-    });
-    expect((await locked.request("/sandbox/control", { method: "POST", body: "{}" })).status).toBe(
-      404,
-    );
-    await post("/sandbox/control", { outage: true });
-    expect((await authorize("o5")).status).toBe(503);
-    await post("/sandbox/control", { outage: false });
+  it("has no control route: nothing a caller sends takes it down", async () => {
+    const control = await post("/sandbox/control", { outage: true });
+    expect(control.status).toBe(404);
+    expect(await control.json()).toMatchObject({ code: "NOT_FOUND" });
     expect((await authorize("o5")).status).toBe(201);
   });
 
@@ -133,17 +126,19 @@ describe("sandbox payment provider", () => {
     let now = 0;
     const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, now: () => now });
     let calls = 0;
+    let down = true;
     const provider = withCircuitBreaker(
       createHttpPaymentProvider({
         baseUrl: "http://sandbox",
-        fetch: ((url: string, init: RequestInit) => {
+        fetch: (async (url: string, init: RequestInit) => {
           calls++;
-          return app.request(url, init);
+          return down
+            ? Response.json({ code: "SERVICE_UNAVAILABLE", message: "down" }, { status: 503 })
+            : app.request(url, init);
         }) as typeof fetch,
       }),
       breaker,
     );
-    await post("/sandbox/control", { outage: true });
     for (let i = 0; i < 3; i++) {
       await expect(
         provider.authorize(
@@ -159,7 +154,7 @@ describe("sandbox payment provider", () => {
       ),
     ).rejects.toBeInstanceOf(CircuitOpenError);
     expect(calls).toBe(3);
-    await post("/sandbox/control", { outage: false });
+    down = false;
     now += 1_000;
     await expect(
       provider.authorize(

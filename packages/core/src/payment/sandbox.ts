@@ -24,17 +24,9 @@ import { cardBehaviour, countsAttempts } from "./test-cards";
 //   pk = AUTH#<authId>         sk = AUTH          pointer: authId → orderId
 //   pk = ATTEMPTS#<orderId>    sk = <card>        attempt counter (tok_transient)
 
-export interface SandboxControl {
-  /** Every /v1 call answers 503 while true. */
-  outage: boolean;
-  /** Added to every /v1 call. */
-  latencyMs: number;
-}
-
 export interface SandboxDeps {
   doc: DynamoDBDocumentClient;
   ledgerTable: string;
-  control: SandboxControl;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -59,13 +51,6 @@ export function createSandbox(deps: SandboxDeps) {
   const table = deps.ledgerTable;
   const now = () => (deps.now?.() ?? new Date()).toISOString();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-
-  async function gate(): Promise<SandboxResponse | undefined> {
-    if (deps.control.latencyMs > 0) await sleep(deps.control.latencyMs);
-    if (deps.control.outage)
-      return error(503, "PROVIDER_UNAVAILABLE", "Sandbox outage (control endpoint)");
-    return undefined;
-  }
 
   async function storedResponse(key: string, hash: string): Promise<SandboxResponse | undefined> {
     const { Item } = await deps.doc.send(
@@ -117,8 +102,6 @@ export function createSandbox(deps: SandboxDeps) {
 
   /** POST /v1/authorizations */
   async function authorize(body: unknown, key: string | undefined): Promise<SandboxResponse> {
-    const gated = await gate();
-    if (gated) return gated;
     if (!key) return error(400, "IDEMPOTENCY_KEY_REQUIRED", "Send an Idempotency-Key header");
     const parsed = AuthorizeRequest.safeParse(body);
     if (!parsed.success) return error(400, "INVALID_REQUEST", parsed.error.message);
@@ -237,8 +220,6 @@ export function createSandbox(deps: SandboxDeps) {
     body: unknown,
     key: string | undefined,
   ): Promise<SandboxResponse> {
-    const gated = await gate();
-    if (gated) return gated;
     if (!key) return error(400, "IDEMPOTENCY_KEY_REQUIRED", "Send an Idempotency-Key header");
     const parsed = AmountRequest.safeParse(body ?? {});
     if (!parsed.success) return error(400, "INVALID_REQUEST", parsed.error.message);

@@ -43,20 +43,30 @@ describe("chaos mode", () => {
       expect(chaos.eventBridgeTarget("t").duplicate).toBe(false);
       expect(chaos.dynamodbDelayMs()).toBe(0);
     }
-    expect(chaos.paymentControl(Date.now())).toEqual({ outage: false, latencyMs: 0 });
+    expect(chaos.providerRequest("paymentProvider", Date.now())).toEqual({
+      outage: false,
+      latencyMs: 0,
+      loseResponse: false,
+    });
   });
 
   it("payment outages cover the configured share of each period", () => {
     const chaos = createChaos({ paymentProvider: { outageRate: 0.3, periodMs: 1_000 } });
-    const down = Array.from({ length: 1_000 }, (_, t) => chaos.paymentControl(t).outage);
+    const down = Array.from(
+      { length: 1_000 },
+      (_, t) => chaos.providerRequest("paymentProvider", t).outage,
+    );
     expect(down.filter(Boolean).length).toBe(300);
-    expect(chaos.paymentControl(250).outage).toBe(true);
-    expect(chaos.paymentControl(1_700).outage).toBe(false);
+    expect(chaos.providerRequest("paymentProvider", 250).outage).toBe(true);
+    expect(chaos.providerRequest("paymentProvider", 1_700).outage).toBe(false);
+    // The notification provider's schedule is its own.
+    expect(chaos.providerRequest("notificationProvider", 250).outage).toBe(false);
+    expect(chaos.stats()).toMatchObject({ paymentOutages: 301, notificationOutages: 0 });
   });
 
   it("notification provider: outages by period, lost answers only while it is up", () => {
     const off = createChaos({});
-    expect(off.notificationRequest(0)).toEqual({
+    expect(off.providerRequest("notificationProvider", 0)).toEqual({
       outage: false,
       latencyMs: 0,
       loseResponse: false,
@@ -64,12 +74,12 @@ describe("chaos mode", () => {
     const chaos = createChaos({
       notificationProvider: { outageRate: 0.5, periodMs: 1_000, lostResponseRate: 1, latencyMs: 5 },
     });
-    expect(chaos.notificationRequest(100)).toEqual({
+    expect(chaos.providerRequest("notificationProvider", 100)).toEqual({
       outage: true,
       latencyMs: 5,
       loseResponse: false,
     });
-    expect(chaos.notificationRequest(700)).toEqual({
+    expect(chaos.providerRequest("notificationProvider", 700)).toEqual({
       outage: false,
       latencyMs: 5,
       loseResponse: true,

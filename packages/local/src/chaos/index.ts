@@ -16,11 +16,31 @@ import { z } from "zod";
 //   DynamoDB calls       latency on every call through the :4566 proxy
 //   saga callbacks       SendTaskSuccess/Failure through :4566 failing, before
 //                        or after their effect (aws-endpoint/callback-faults.ts)
-//   payment provider     latency and outages through /sandbox/control
-//   notification         latency, outages and lost answers in front of its
-//   provider             function URL (cloud/function-url.ts)
+//   payment and          latency, outages and lost answers in front of each
+//   notification         provider's function URL (cloud/function-url.ts)
+//   providers
 
 const Rate = z.number().min(0).max(1).default(0);
+
+/** One sandbox provider's faults, applied in front of its function URL per request. */
+const ProviderFaults = z
+  .strictObject({
+    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    /**
+     * Share of each period the provider's URL answers 503 without reaching it
+     * (seed §9.4's failing dependency).
+     */
+    outageRate: Rate,
+    periodMs: z.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * Share of requests the provider handles whose answer never reaches the
+     * caller: the effect happened (a charge, a delivery), the caller cannot
+     * record it (a crash between call and record, as the provider's ledger
+     * sees it); the retry must be answered from the idempotency key.
+     */
+    lostResponseRate: Rate,
+  })
+  .default({ latencyMs: 0, outageRate: 0, periodMs: 10_000, lostResponseRate: 0 });
 
 export const ChaosConfig = z.strictObject({
   seed: z.number().int().default(1),
@@ -45,30 +65,12 @@ export const ChaosConfig = z.strictObject({
       lostAnswerRate: Rate,
     })
     .default({ failureRate: 0, lostAnswerRate: 0 }),
-  paymentProvider: z
-    .strictObject({
-      latencyMs: z.number().int().min(0).max(60_000).default(0),
-      /** Share of each period the provider answers 503 (seed §9.4's failing dependency). */
-      outageRate: Rate,
-      periodMs: z.number().int().min(100).max(600_000).default(10_000),
-    })
-    .default({ latencyMs: 0, outageRate: 0, periodMs: 10_000 }),
-  notificationProvider: z
-    .strictObject({
-      latencyMs: z.number().int().min(0).max(60_000).default(0),
-      /** Share of each period the provider's URL answers 503 without reaching it. */
-      outageRate: Rate,
-      periodMs: z.number().int().min(100).max(600_000).default(10_000),
-      /**
-       * Share of requests the provider handles whose answer never reaches the
-       * caller: the send happened, the notifier cannot record it (a crash
-       * between send and record, as the provider's ledger sees it).
-       */
-      lostResponseRate: Rate,
-    })
-    .default({ latencyMs: 0, outageRate: 0, periodMs: 10_000, lostResponseRate: 0 }),
+  paymentProvider: ProviderFaults,
+  notificationProvider: ProviderFaults,
 });
 export type ChaosConfig = z.infer<typeof ChaosConfig>;
+/** The chaos config's sandbox providers (their function URLs: cloud/index.ts). */
+export type ChaosProvider = "paymentProvider" | "notificationProvider";
 export type ChaosInput = z.input<typeof ChaosConfig>;
 
 /** A soak's default: every kind of trouble, none of it rare. */
@@ -104,6 +106,8 @@ export interface ChaosStats {
   dynamodbDelays: number;
   sagaCallbackFailures: number;
   sagaCallbackLostAnswers: number;
+  paymentOutages: number;
+  paymentLostResponses: number;
   notificationOutages: number;
   notificationLostResponses: number;
 }
@@ -120,10 +124,11 @@ export interface Chaos {
   dynamodbDelayMs(): number;
   /** One SendTaskSuccess/Failure call: fail it before its effect, after it, or not at all? */
   sagaCallback(): "before-effect" | "after-effect" | undefined;
-  /** The sandbox control the provider should have at `now` (ms). */
-  paymentControl(now: number): { outage: boolean; latencyMs: number };
-  /** Faults for one request to the notification provider's URL at `now` (ms). */
-  notificationRequest(now: number): { outage: boolean; latencyMs: number; loseResponse: boolean };
+  /** Faults for one request to a sandbox provider's function URL at `now` (ms). */
+  providerRequest(
+    provider: ChaosProvider,
+    now: number,
+  ): { outage: boolean; latencyMs: number; loseResponse: boolean };
   stats(): ChaosStats;
 }
 
@@ -140,6 +145,8 @@ export function createChaos(input: ChaosInput): Chaos {
     dynamodbDelays: 0,
     sagaCallbackFailures: 0,
     sagaCallbackLostAnswers: 0,
+    paymentOutages: 0,
+    paymentLostResponses: 0,
     notificationOutages: 0,
     notificationLostResponses: 0,
   };
@@ -182,19 +189,15 @@ export function createChaos(input: ChaosInput): Chaos {
       }
       return undefined;
     },
-    paymentControl(now) {
-      const { latencyMs, outageRate, periodMs } = config.paymentProvider;
+    providerRequest(provider, now) {
+      const { latencyMs, outageRate, periodMs, lostResponseRate } = config[provider];
       // The first `outageRate` of every period is an outage: long enough for
       // retries and the circuit breaker to notice, short enough to recover.
-      return { outage: outageRate > 0 && now % periodMs < outageRate * periodMs, latencyMs };
-    },
-    notificationRequest(now) {
-      const { latencyMs, outageRate, periodMs, lostResponseRate } = config.notificationProvider;
-      // Same shape as the payment provider's: the first `outageRate` of each period.
       const outage = outageRate > 0 && now % periodMs < outageRate * periodMs;
       const loseResponse = !outage && hit(lostResponseRate);
-      if (outage) stats.notificationOutages++;
-      if (loseResponse) stats.notificationLostResponses++;
+      const counted = provider === "paymentProvider" ? "payment" : "notification";
+      if (outage) stats[`${counted}Outages`]++;
+      if (loseResponse) stats[`${counted}LostResponses`]++;
       return { outage, latencyMs, loseResponse };
     },
     stats: () => ({ ...stats }),
@@ -244,37 +247,6 @@ export function withEventBridgeChaos<
     sns: twice(deliver.sns.bind(deliver)),
     stepFunctions: twice(deliver.stepFunctions.bind(deliver)),
     lambda: twice(deliver.lambda.bind(deliver)),
-  };
-}
-
-/** Drives the sandbox provider's /sandbox/control on the chaos schedule; returns a stop. */
-export function startPaymentChaos(
-  providerUrl: string,
-  chaos: Chaos | undefined,
-  tickMs = 250,
-): () => Promise<void> {
-  const { latencyMs, outageRate } = chaos?.config.paymentProvider ?? {};
-  if (!chaos || (!latencyMs && !outageRate)) return async () => {};
-  let last = "";
-  const apply = async (control: { outage: boolean; latencyMs: number }) => {
-    const key = JSON.stringify(control);
-    if (key === last) return;
-    await fetch(`${providerUrl}/sandbox/control`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: key,
-      signal: AbortSignal.timeout(2_000),
-    })
-      .then((r) => {
-        if (r.ok) last = key;
-      })
-      .catch(() => undefined);
-  };
-  const timer = setInterval(() => void apply(chaos.paymentControl(Date.now())), tickMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await apply({ outage: false, latencyMs: 0 });
   };
 }
 

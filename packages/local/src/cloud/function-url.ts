@@ -61,12 +61,6 @@ interface HttpResult {
   isBase64Encoded?: boolean;
 }
 
-/** The sandbox provider's fault control, as `/sandbox/control` takes it. */
-export interface SandboxControl {
-  outage: boolean;
-  latencyMs: number;
-}
-
 /**
  * Faults the local cloud applies in front of a function URL, decided per
  * request, so the function's own code has no fault switches (a sandbox
@@ -84,12 +78,6 @@ export interface FunctionUrlFaults {
 export interface FunctionUrlOptions {
   /** The faults for one request (chaos mode's schedule, a test's switch). */
   faults?: () => FunctionUrlFaults;
-  /**
-   * Serve `/sandbox/control` here and pass the state to every invocation in
-   * the `x-sandbox-control` header: the function's environments (workers) do
-   * not share memory, so no one of them can own it.
-   */
-  sandboxControl?: boolean;
 }
 
 export async function serveFunctionUrl(
@@ -98,16 +86,9 @@ export async function serveFunctionUrl(
   port = 0,
   options: FunctionUrlOptions = {},
 ) {
-  const control: SandboxControl = { outage: false, latencyMs: 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    if (
-      options.sandboxControl &&
-      new URL(req.url ?? "/", "http://local").pathname === "/sandbox/control"
-    ) {
-      return answerControl(req, Buffer.concat(chunks), control, res);
-    }
     const faults = options.faults?.() ?? {};
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.outage) {
@@ -117,8 +98,6 @@ export async function serveFunctionUrl(
       );
     }
     const event = toHttpApiEvent(req, Buffer.concat(chunks));
-    if (options.sandboxControl) event.headers["x-sandbox-control"] = JSON.stringify(control);
-    else delete event.headers["x-sandbox-control"];
     const out = await runner.invoke(functionName, event);
     if (faults.loseResponse) return void req.socket.destroy();
     if (out.functionError) {
@@ -145,42 +124,4 @@ export async function serveFunctionUrl(
         server.closeAllConnections();
       }),
   };
-}
-
-function answerControl(
-  req: IncomingMessage,
-  body: Buffer,
-  control: SandboxControl,
-  res: import("node:http").ServerResponse,
-) {
-  const reply = (status: number, value: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify(value));
-  };
-  if (req.method === "GET") return reply(200, control);
-  if (req.method !== "POST")
-    return reply(405, { code: "METHOD_NOT_ALLOWED", message: "GET or POST /sandbox/control" });
-  let update: unknown;
-  try {
-    update = body.length ? JSON.parse(body.toString("utf8")) : {};
-  } catch {
-    return reply(400, { code: "INVALID_REQUEST", message: "Body is not JSON" });
-  }
-  const { outage, latencyMs, ...rest } = (update ?? {}) as Record<string, unknown>;
-  if (
-    typeof update !== "object" ||
-    update === null ||
-    Array.isArray(update) ||
-    Object.keys(rest).length > 0 ||
-    (outage !== undefined && typeof outage !== "boolean") ||
-    (latencyMs !== undefined &&
-      (!Number.isInteger(latencyMs) || (latencyMs as number) < 0 || (latencyMs as number) > 60_000))
-  )
-    return reply(400, {
-      code: "INVALID_REQUEST",
-      message: "Expected { outage?: boolean, latencyMs?: integer 0..60000 }",
-    });
-  if (outage !== undefined) control.outage = outage as boolean;
-  if (latencyMs !== undefined) control.latencyMs = latencyMs as number;
-  return reply(200, control);
 }

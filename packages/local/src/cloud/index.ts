@@ -16,8 +16,9 @@ import {
   type WorkQueueSpec,
 } from "@orders/core/topology";
 import { Hono } from "hono";
+import { z } from "zod";
 import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
-import { chaosFromEnv, startPaymentChaos, withEventBridgeChaos } from "../chaos";
+import { type ChaosProvider, chaosFromEnv, withEventBridgeChaos } from "../chaos";
 import { createCloudWatch } from "../cloudwatch/service";
 import { createCloudWatchLogs } from "../cloudwatch-logs/service";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
@@ -105,9 +106,9 @@ export interface LocalCloud {
   /**
    * Faults the local cloud applies in front of a provider's function URL, on
    * top of chaos mode's schedule: set them to take the provider down, slow it,
-   * or lose its answers (tests).
+   * or lose its answers (tests). Keyed by the provider's function name.
    */
-  faults: { NotificationSandbox: FunctionUrlFaults };
+  faults: Record<ProviderFunction, FunctionUrlFaults>;
   dataDir: string;
   /** DynamoDB Local's JVM (benchmarks: the engine's own CPU). */
   dynamodbPid: number;
@@ -142,6 +143,29 @@ export interface LocalCloud {
   }): EventSourceMapping;
   stop(): Promise<void>;
 }
+
+/** The sandbox providers behind local function URLs, and their chaos config keys. */
+const PROVIDER_CHAOS = {
+  PaymentSandbox: "paymentProvider",
+  NotificationSandbox: "notificationProvider",
+} as const satisfies Record<string, ChaosProvider>;
+type ProviderFunction = keyof typeof PROVIDER_CHAOS;
+const PROVIDER_FUNCTIONS = Object.keys(PROVIDER_CHAOS) as ProviderFunction[];
+
+const FaultState = z.union([
+  z.enum(["down", "up"]),
+  z.strictObject({
+    outage: z.boolean().optional(),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    loseResponse: z.boolean().optional(),
+  }),
+]);
+const FaultsUpdate = z.strictObject(
+  Object.fromEntries(PROVIDER_FUNCTIONS.map((name) => [name, FaultState.optional()])) as Record<
+    ProviderFunction,
+    z.ZodOptional<typeof FaultState>
+  >,
+);
 
 /** `pnpm --filter @orders/web dev`: Vite's dev server, on its strict port. */
 const consoleDevServer = "http://localhost:5173";
@@ -357,11 +381,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             timeoutSeconds: spec.timeoutSeconds,
             memoryMb: spec.memoryMb,
             concurrency: environments(name),
-            env: functionEnv(
-              name,
-              ctx,
-              name === "PaymentSandbox" ? { PAYMENT_SANDBOX_CONTROL: "1" } : {},
-            ),
+            env: functionEnv(name, ctx),
             ...onAsyncFailure((spec as FunctionSpec).onAsyncFailure),
           }),
         ),
@@ -380,24 +400,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ready.lambda = { ready: true, detail: `${runner.functionNames().length} functions` };
     });
 
+    // The sandbox providers' faults live here, in front of their URLs: the
+    // handlers have no switches (a deployed one could not have them either).
+    // A test's switch and chaos mode's schedule add up, per request.
+    const faults: LocalCloud["faults"] = { PaymentSandbox: {}, NotificationSandbox: {} };
+    const providerFaults = (name: ProviderFunction) => (): FunctionUrlFaults => {
+      const set = faults[name];
+      const scheduled = chaos?.providerRequest(PROVIDER_CHAOS[name], Date.now());
+      return {
+        latencyMs: Math.max(set.latencyMs ?? 0, scheduled?.latencyMs ?? 0),
+        outage: Boolean(set.outage || scheduled?.outage),
+        loseResponse: Boolean(set.loseResponse || scheduled?.loseResponse),
+      };
+    };
     const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort, {
-      sandboxControl: true,
+      faults: providerFaults("PaymentSandbox"),
     });
     stops.push(() => payment.close());
-    stops.push(startPaymentChaos(payment.url, chaos));
-    // The notification provider's faults live here, in front of its URL: the
-    // handler has no switches (a deployed one could not have them either).
-    const faults: LocalCloud["faults"] = { NotificationSandbox: {} };
     const notification = await serveFunctionUrl(runner, "NotificationSandbox", notificationPort, {
-      faults: () => {
-        const set = faults.NotificationSandbox;
-        const scheduled = chaos?.notificationRequest(Date.now());
-        return {
-          latencyMs: Math.max(set.latencyMs ?? 0, scheduled?.latencyMs ?? 0),
-          outage: Boolean(set.outage || scheduled?.outage),
-          loseResponse: Boolean(set.loseResponse || scheduled?.loseResponse),
-        };
-      },
+      faults: providerFaults("NotificationSandbox"),
     });
     stops.push(() => notification.close());
 
@@ -599,7 +620,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const web = await startWebOrigin({
       port: webPort,
       health,
-      local: localControls({ paymentProviderUrl: payment.url }),
+      local: localControls(faults),
       ...(gateway ? { gateway } : {}),
       ...(consoleBuilt ? { distDir: consoleBuilt.dir } : {}),
       ...(consoleBuilt && !consoleBuilt.ok ? { consoleError: consoleBuilt.error } : {}),
@@ -632,17 +653,23 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
 /**
  * `/_local/*` on the web origin (loopback, local cloud only): fault injection
- * for tests and the e2e suite. `POST /_local/faults {"PaymentSandbox": "down" | "up"}`
- * takes the sandbox payment provider down or brings it back.
+ * for tests and the e2e suite, in front of the sandbox providers' function URLs
+ * (`LocalCloud.faults`). `POST /_local/faults` takes, per provider function,
+ * `"down"` / `"up"` or the faults themselves:
+ * `{"PaymentSandbox": "down", "NotificationSandbox": {"latencyMs": 500}}`.
+ * An object replaces that provider's faults; `"up"` clears them.
+ * `GET /_local/faults` answers each provider's state and faults.
  */
-function localControls(context: { paymentProviderUrl: string }) {
+function localControls(faults: LocalCloud["faults"]) {
   const app = new Hono();
-  const sandboxState = async () => {
-    const r = await fetch(`${context.paymentProviderUrl}/sandbox/control`);
-    const control = (await r.json()) as { outage: boolean; latencyMs: number };
-    return { PaymentSandbox: control.outage ? "down" : "up", control };
-  };
-  app.get("/_local/faults", async (c) => c.json(await sandboxState()));
+  const state = () =>
+    Object.fromEntries(
+      PROVIDER_FUNCTIONS.map((name) => [
+        name,
+        { state: faults[name].outage ? "down" : "up", faults: faults[name] },
+      ]),
+    );
+  app.get("/_local/faults", (c) => c.json(state()));
   app.post("/_local/faults", async (c) => {
     let body: unknown;
     try {
@@ -650,24 +677,30 @@ function localControls(context: { paymentProviderUrl: string }) {
     } catch {
       return c.json({ code: "INVALID_REQUEST", message: "Body must be JSON" }, 400);
     }
-    const state = (body as { PaymentSandbox?: unknown } | null)?.PaymentSandbox;
-    const known = body !== null && typeof body === "object" && !Array.isArray(body);
-    if (!known || Object.keys(body as object).some((k) => k !== "PaymentSandbox"))
+    const parsed = FaultsUpdate.safeParse(body);
+    if (!parsed.success) {
+      const unknown = parsed.error.issues.some((i) => i.code === "unrecognized_keys");
       return c.json(
-        { code: "UNKNOWN_FAULT", message: 'Known faults: {"PaymentSandbox": "down" | "up"}' },
+        unknown
+          ? {
+              code: "UNKNOWN_FAULT",
+              message: `Known providers: ${PROVIDER_FUNCTIONS.join(", ")}`,
+            }
+          : {
+              code: "INVALID_FAULT_STATE",
+              message:
+                'Each provider takes "down", "up" or { outage?: boolean, latencyMs?: 0..60000, loseResponse?: boolean }',
+            },
         400,
       );
-    if (state !== "down" && state !== "up")
-      return c.json(
-        { code: "INVALID_FAULT_STATE", message: 'PaymentSandbox must be "down" or "up"' },
-        400,
-      );
-    await fetch(`${context.paymentProviderUrl}/sandbox/control`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ outage: state === "down" }),
-    });
-    return c.json(await sandboxState());
+    }
+    for (const [name, update] of Object.entries(parsed.data) as [
+      ProviderFunction,
+      z.infer<typeof FaultState>,
+    ][]) {
+      faults[name] = update === "down" ? { outage: true } : update === "up" ? {} : { ...update };
+    }
+    return c.json(state());
   });
   app.all("*", (c) => c.json({ code: "NOT_FOUND", message: "No such local control" }, 404));
   return app;
