@@ -455,6 +455,35 @@ describe("fulfilment saga", () => {
   });
 });
 
+describe("approval callbacks (the decisions' outbox)", () => {
+  const machineArn = () =>
+    graph.ofType("aws:sfn/stateMachine:StateMachine")[0]!.outputs.arn as string;
+
+  it("ApprovalCallbacks may answer the saga's tasks and read an execution's history, and start or stop nothing", () => {
+    const { statements } = graph.lambda("ApprovalCallbacks");
+    const execution = `${machineArn().replace(":stateMachine:", ":execution:")}:some-execution`;
+    expect(allows(statements, "states:SendTaskSuccess", machineArn())).toBe(true);
+    expect(allows(statements, "states:SendTaskFailure", machineArn())).toBe(true);
+    expect(allows(statements, "states:GetExecutionHistory", execution)).toBe(true);
+    for (const action of ["states:StartExecution", "states:StopExecution"])
+      expect(allows(statements, action, machineArn()), action).toBe(false);
+    // The admin API no longer answers tasks: the decision's stream record does.
+    expect(
+      allows(graph.lambda("AdminApi").statements, "states:SendTaskSuccess", machineArn()),
+    ).toBe(false);
+  });
+
+  it("its mapping on the orders stream is filtered to approvals leaving PENDING", () => {
+    const fn = graph.lambda("ApprovalCallbacks").fn.outputs.arn;
+    const found = mappings().filter((m) => m.inputs.functionName === fn);
+    expect(found).toHaveLength(1);
+    const filters = (found[0]!.inputs.filterCriteria as { filters: { pattern: string }[] }).filters;
+    expect(filters.map((f) => JSON.parse(f.pattern))).toEqual(
+      streamMappings.ApprovalDecisions.filters,
+    );
+  });
+});
+
 describe("HTTP API", () => {
   const api = () => graph.child("Api", "aws:apigatewayv2/api:Api");
 
