@@ -129,6 +129,16 @@ export const ExecutionDetail = ExecutionSummary.extend({
 }).openapi("ExecutionDetail");
 export type ExecutionDetail = z.infer<typeof ExecutionDetail>;
 
+/** GET /admin/executions/counts: executions per status, each capped at `cap`. */
+export const ExecutionCounts = z
+  .object({
+    counts: z.record(z.string(), z.number().int()),
+    cap: z.number().int(),
+    recentFailures: z.array(ExecutionSummary),
+  })
+  .openapi("ExecutionCounts");
+export type ExecutionCounts = z.infer<typeof ExecutionCounts>;
+
 export const StopExecutionRequest = z
   .object({ cause: z.string().trim().min(3).max(500) })
   .strict()

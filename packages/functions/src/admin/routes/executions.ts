@@ -3,6 +3,7 @@ import { journalEntry } from "@orders/core/journal";
 import type { AdminPorts } from "../ports";
 import { errorResponses, jsonBody, jsonRequest, newRouter, operatorActor } from "../router";
 import {
+  ExecutionCounts,
   ExecutionDetail,
   ExecutionStatus,
   ExecutionSummary,
@@ -61,16 +62,7 @@ export const executionRoutes = (ports: AdminPorts, log: SecurityLog) =>
         path: "/counts",
         tags: ["executions"],
         summary: `Executions per status (each capped at ${COUNT_CAP})`,
-        responses: {
-          200: jsonBody(
-            z.object({
-              counts: z.record(z.string(), z.number().int()),
-              cap: z.number().int(),
-              recentFailures: z.array(ExecutionSummary),
-            }),
-          ),
-          ...errorResponses,
-        },
+        responses: { 200: jsonBody(ExecutionCounts), ...errorResponses },
       }),
       async (c) => {
         const pages = await Promise.all(
