@@ -1,15 +1,16 @@
 import { Suspense } from "react";
 import { NavLink, Outlet, useNavigation } from "react-router";
+import { Loading } from "../components/states";
 import { ForbiddenPage } from "../features/auth/forbidden-page";
 import { SignInPage } from "../features/auth/sign-in-page";
 import { useAuth } from "../lib/auth";
-import { Loading } from "../lib/ui";
 
 const opsNav = [
   { to: "/ops", label: "Overview", end: true },
   { to: "/ops/orders", label: "Orders" },
   { to: "/ops/approvals", label: "Approvals" },
   { to: "/ops/queues", label: "Queues" },
+  { to: "/ops/replay", label: "Replay" },
   { to: "/ops/executions", label: "Executions" },
 ];
 

@@ -56,6 +56,12 @@ export const router = createBrowserRouter([
             }),
           },
           {
+            path: "replay",
+            lazy: async () => ({
+              Component: (await import("../features/replay/replay-page")).ReplayPage,
+            }),
+          },
+          {
             path: "executions",
             lazy: async () => ({
               Component: (await import("../features/executions/executions-page")).ExecutionsPage,

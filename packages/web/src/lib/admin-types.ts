@@ -3,6 +3,7 @@
 export type {
   ApprovalView,
   DeadLetter,
+  ExecutionCounts,
   ExecutionDetail,
   ExecutionSummary,
   JournalEntryView,

@@ -1,13 +1,16 @@
 import { useMutationState } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Link } from "react-router";
+import { Card } from "../../components/card";
+import { PageHeader } from "../../components/page-header";
+import { Empty, ErrorState, Loading } from "../../components/states";
+import { StatusBadge } from "../../components/status-badge";
 import type { ApprovalView } from "../../lib/admin-types";
+import { useApprovals } from "../../lib/api/list-approvals";
 import { isApiError } from "../../lib/api-client";
 import { countdown, dateTime, money, relative, shortId } from "../../lib/format";
-import { Card, Empty, ErrorState, Loading, PageHeader, StatusBadge } from "../../lib/ui";
 import { useNow } from "../../lib/use-now";
 import { type Decision, decideApprovalMutationKey, useDecideApproval } from "./api/decide-approval";
-import { useApprovals } from "./api/list-approvals";
 
 export function ApprovalsPage() {
   const pending = useApprovals("pending");

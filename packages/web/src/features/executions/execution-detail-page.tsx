@@ -1,19 +1,16 @@
 import { useId, useState } from "react";
 import { Link, useParams } from "react-router";
+import { Card } from "../../components/card";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { ErrorCauseLine } from "../../components/error-cause-line";
+import { JsonBlock } from "../../components/json-block";
+import { PageHeader } from "../../components/page-header";
+import { SagaGraph } from "../../components/saga-graph/saga-graph";
+import { ErrorState, Loading } from "../../components/states";
+import { StatusBadge } from "../../components/status-badge";
 import type { ExecutionDetail } from "../../lib/admin-types";
+import { useExecution } from "../../lib/api/get-execution";
 import { dateTime, duration } from "../../lib/format";
-import { SagaGraph } from "../../lib/saga-graph/saga-graph";
-import {
-  Card,
-  ConfirmDialog,
-  ErrorCauseLine,
-  ErrorState,
-  JsonBlock,
-  Loading,
-  PageHeader,
-  StatusBadge,
-} from "../../lib/ui";
-import { useExecution } from "./api/get-execution";
 import { useStopExecution } from "./api/stop-execution";
 
 export function ExecutionDetailPage() {

@@ -1,7 +1,10 @@
 import { useId } from "react";
 import { Link, useSearchParams } from "react-router";
+import { Card } from "../../components/card";
+import { PageHeader } from "../../components/page-header";
+import { Empty, ErrorState, Loading } from "../../components/states";
+import { StatusBadge } from "../../components/status-badge";
 import { dateTime, duration } from "../../lib/format";
-import { Card, Empty, ErrorState, Loading, PageHeader, StatusBadge } from "../../lib/ui";
 import { useExecutions } from "./api/list-executions";
 
 const statuses = ["", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"];

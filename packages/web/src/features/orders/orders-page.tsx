@@ -1,7 +1,10 @@
 import { useId, useState } from "react";
 import { Link, useSearchParams } from "react-router";
+import { Card } from "../../components/card";
+import { PageHeader } from "../../components/page-header";
+import { Empty, ErrorState, Loading } from "../../components/states";
+import { StatusBadge } from "../../components/status-badge";
 import { dateTime, money, shortId } from "../../lib/format";
-import { Card, Empty, ErrorState, Loading, PageHeader, StatusBadge } from "../../lib/ui";
 import { type OrderSearch, useOrders } from "./api/list-orders";
 
 const statuses = [

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ApprovalView } from "../../../lib/admin-types";
+import { approvalsQueryOptions } from "../../../lib/api/list-approvals";
 import { api } from "../../../lib/api-client";
-import { approvalsQueryOptions } from "./list-approvals";
 
 export interface Decision {
   orderId: string;
@@ -29,6 +29,11 @@ export const useDecideApproval = () => {
         old ? { items: old.items.filter((a) => a.orderId !== orderId) } : old,
       );
     },
-    onSettled: () => client.invalidateQueries({ queryKey: ["admin", "approvals"] }),
+    onSettled: () =>
+      Promise.all(
+        (["pending", "decided"] as const).map((state) =>
+          client.invalidateQueries({ queryKey: approvalsQueryOptions(state).queryKey }),
+        ),
+      ),
   });
 };

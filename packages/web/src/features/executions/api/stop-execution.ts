@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { executionQueryOptions } from "../../../lib/api/get-execution";
 import { api } from "../../../lib/api-client";
-import { executionQueryOptions } from "./get-execution";
 
 export const stopExecution = ({ arn, cause }: { arn: string; cause: string }) =>
   api<{ stoppedAt: string }>(`/admin/executions/${encodeURIComponent(arn)}/stop`, {

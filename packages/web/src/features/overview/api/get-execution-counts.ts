@@ -1,12 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import type { ExecutionSummary } from "../../../lib/admin-types";
+import type { ExecutionCounts } from "../../../lib/admin-types";
 import { api } from "../../../lib/api-client";
-
-export interface ExecutionCounts {
-  counts: Record<string, number>;
-  cap: number;
-  recentFailures: ExecutionSummary[];
-}
 
 export const getExecutionCounts = (signal?: AbortSignal) =>
   api<ExecutionCounts>("/admin/executions/counts", { signal });

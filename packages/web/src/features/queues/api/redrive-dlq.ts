@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { RedriveResult } from "../../../lib/admin-types";
+import { queuesQueryOptions } from "../../../lib/api/get-queues";
 import { api } from "../../../lib/api-client";
-import { queuesQueryOptions } from "./get-queues";
 
 export const redriveDlq = ({ queue, messageIds }: { queue: string; messageIds?: string[] }) =>
   api<RedriveResult>(`/admin/queues/${encodeURIComponent(queue)}/redrive`, {

@@ -1,7 +1,10 @@
 import { Link, useLocation, useParams } from "react-router";
+import { Card } from "../../../components/card";
+import { PageHeader } from "../../../components/page-header";
+import { ErrorState, Loading } from "../../../components/states";
+import { StatusBadge } from "../../../components/status-badge";
 import { isApiError } from "../../../lib/api-client";
 import { dateTime, money, time } from "../../../lib/format";
-import { Card, ErrorState, Loading, PageHeader, StatusBadge } from "../../../lib/ui";
 import { useOrderStatus } from "../api/get-order-status";
 import { terminal } from "../api/types";
 

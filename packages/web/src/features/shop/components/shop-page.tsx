@@ -1,9 +1,11 @@
 import { useId, useState } from "react";
 import { Link, useNavigate } from "react-router";
+import { Card } from "../../../components/card";
+import { PageHeader } from "../../../components/page-header";
+import { Empty, ErrorState, Loading } from "../../../components/states";
 import { isApiError } from "../../../lib/api-client";
 import { useAuth } from "../../../lib/auth";
 import { money, shortId } from "../../../lib/format";
-import { Card, Empty, ErrorState, Loading, PageHeader } from "../../../lib/ui";
 import { useCatalog } from "../api/get-catalog";
 import { useSubmitOrder } from "../api/submit-order";
 import type { CatalogEntry } from "../api/types";

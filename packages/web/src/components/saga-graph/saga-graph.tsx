@@ -1,6 +1,6 @@
 import { sagaDefinition } from "@orders/core/topology";
 import { useMemo } from "react";
-import type { StateRun } from "../admin-types";
+import type { StateRun } from "../../lib/admin-types";
 import { type AslDefinition, type GraphNode, layoutAsl, NODE } from "./layout";
 
 // The saga drawn from its ASL definition (the same document both runtimes

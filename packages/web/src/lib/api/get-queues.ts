@@ -1,6 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import type { QueueDepth } from "../../../lib/admin-types";
-import { api } from "../../../lib/api-client";
+import type { QueueDepth } from "../admin-types";
+import { api } from "../api-client";
+
+// Shared: the overview's depths and trends and the Queues page read this one
+// cached answer (one key, one refresh interval).
 
 export const getQueues = (signal?: AbortSignal) =>
   api<{ queues: QueueDepth[] }>("/admin/queues", { signal });
