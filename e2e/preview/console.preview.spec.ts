@@ -36,6 +36,7 @@ const pages = [
     ready: "exceeds the approval threshold",
   },
   { name: "queues", path: "/ops/queues", heading: "Queues", ready: "Dead-letter queues" },
+  { name: "replay", path: "/ops/replay", heading: "Replay", ready: "ops-alice-1764180000000" },
   { name: "executions", path: "/ops/executions", heading: "Saga executions", ready: `${ORDER}-1` },
   {
     name: "execution-detail",
@@ -96,7 +97,7 @@ test.describe("with data", () => {
 
 test.describe("empty", () => {
   for (const p of pages.filter((p) =>
-    ["overview", "orders", "approvals", "executions", "shop"].includes(p.name),
+    ["overview", "orders", "approvals", "executions", "replay", "shop"].includes(p.name),
   )) {
     test(`${p.name}: empty state`, async ({ page, baseURL }) => {
       await signInAs(page, baseURL!, operator);
@@ -111,7 +112,7 @@ test.describe("empty", () => {
 
 test.describe("API absent", () => {
   for (const p of pages.filter((p) =>
-    ["overview", "queues", "approvals", "shop"].includes(p.name),
+    ["overview", "queues", "replay", "approvals", "shop"].includes(p.name),
   )) {
     test(`${p.name}: error state with the API's code`, async ({ page, baseURL }) => {
       await signInAs(page, baseURL!, operator);

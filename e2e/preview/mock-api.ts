@@ -1,8 +1,37 @@
 import type { Page, Route } from "@playwright/test";
+import { CatalogEntry } from "../../packages/core/src/inventory/schema";
+import { JournalEntry } from "../../packages/core/src/journal/schema";
+import type { OrderView } from "../../packages/core/src/order/view";
+import {
+  ApprovalView,
+  DeadLetter,
+  ExecutionCounts,
+  ExecutionDetail,
+  ExecutionSummary,
+  LogLine,
+  OrderDetail,
+  OrderSummary,
+  QueueDepth,
+  ReplaySummary,
+  type StateRun,
+} from "../../packages/functions/src/admin/schemas";
 
-// Canned answers for the console's API, shaped like the admin and public
-// APIs' schemas, so every page can be looked at (and axe-checked) without the
-// local cloud. The real suite in tests/ runs against the real thing.
+// Canned answers for the console's API, so every page can be looked at (and
+// axe-checked) without the local cloud. The real suite in tests/ runs against
+// the real thing. Each fixture is typed by, and parsed at load with, the
+// schema the API validates its answer with (the admin API's schemas, core's
+// catalog entry), so a fixture that drifts from the API fails here — at
+// type-check and when the suite loads — instead of showing a page the real
+// API can no longer produce. (Imported by path: e2e depends on no workspace
+// package.)
+
+interface Schema<T> {
+  parse(value: unknown): T;
+}
+/** The value as the schema parses it; throws, naming the field, when it no longer fits. */
+const valid = <T>(schema: Schema<T>, value: NoInfer<T>): T => schema.parse(value);
+const validEach = <T>(schema: Schema<T>, values: NoInfer<T>[]): T[] =>
+  values.map((v) => valid(schema, v));
 
 const now = Date.now();
 const iso = (offsetSeconds: number) => new Date(now + offsetSeconds * 1000).toISOString();
@@ -11,42 +40,50 @@ const FLAGGED = "ord_9a8b7c6d5e4f40312a1b2c3d4e5f6a7b";
 const ARN =
   "arn:aws:states:us-east-1:000000000000:execution:orders-local-FulfillmentSaga:ord_4f1c2a9be07d44c1a5b3e2f9d8c7b6a5-1";
 
-const queues = [
-  ["PaymentQueue", "work", 3, 2, "PaymentQueueDlq", "PaymentWorker"],
-  ["ApprovalsQueue", "work", 0, 0, "ApprovalsQueueDlq", "ApprovalsWorker"],
-  ["EmailQueue", "work", 12, 4, "EmailQueueDlq", "Notifier"],
-  ["SmsQueue", "work", 1, 0, "SmsQueueDlq", "Notifier"],
-].map(([name, kind, visible, inFlight, dlq, consumer]) => ({
-  name,
-  kind,
-  visible,
-  inFlight,
-  delayed: 0,
-  oldestAgeSeconds: null,
-  dlq,
-  consumer,
-  maxReceiveCount: 5,
-}));
-const dlqs = [
-  ["PaymentQueueDlq", "consumer-failures", 2, "PaymentQueue", "move-to-source"],
-  ["ApprovalsQueueDlq", "consumer-failures", 0, "ApprovalsQueue", "move-to-source"],
-  ["EmailQueueDlq", "consumer-failures", 0, "EmailQueue", "move-to-source"],
-  ["SmsQueueDlq", "consumer-failures", 0, "SmsQueue", "move-to-source"],
-  ["PaymentRuleDlq", "rule-delivery-failures", 0, undefined, "put-events"],
-  ["NotificationsRuleDlq", "rule-delivery-failures", 0, undefined, "put-events"],
-  ["SagaRuleDlq", "rule-delivery-failures", 1, undefined, "put-events"],
-  ["StreamFailures", "stream-failures", 0, undefined, "none"],
-].map(([name, catches, visible, source, redrive]) => ({
-  name,
-  kind: "dlq",
-  catches,
-  visible,
-  inFlight: 0,
-  delayed: 0,
-  oldestAgeSeconds: visible ? 1260 : 0,
-  ...(source ? { source } : {}),
-  redrive,
-}));
+const queues = (
+  [
+    ["PaymentQueue", 3, 2, "PaymentQueueDlq", "PaymentWorker"],
+    ["ApprovalsQueue", 0, 0, "ApprovalsQueueDlq", "ApprovalsWorker"],
+    ["EmailQueue", 12, 4, "EmailQueueDlq", "Notifier"],
+    ["SmsQueue", 1, 0, "SmsQueueDlq", "Notifier"],
+  ] as const
+).map(
+  ([name, visible, inFlight, dlq, consumer]): QueueDepth => ({
+    name,
+    kind: "work",
+    visible,
+    inFlight,
+    delayed: 0,
+    oldestAgeSeconds: null,
+    dlq,
+    consumer,
+    maxReceiveCount: 5,
+  }),
+);
+const dlqs = (
+  [
+    ["PaymentQueueDlq", "consumer-failures", 2, "PaymentQueue", "move-to-source"],
+    ["ApprovalsQueueDlq", "consumer-failures", 0, "ApprovalsQueue", "move-to-source"],
+    ["EmailQueueDlq", "consumer-failures", 0, "EmailQueue", "move-to-source"],
+    ["SmsQueueDlq", "consumer-failures", 0, "SmsQueue", "move-to-source"],
+    ["PaymentRuleDlq", "rule-delivery-failures", 0, undefined, "put-events"],
+    ["NotificationsRuleDlq", "rule-delivery-failures", 0, undefined, "put-events"],
+    ["SagaRuleDlq", "rule-delivery-failures", 1, undefined, "put-events"],
+    ["StreamFailures", "stream-failures", 0, undefined, "none"],
+  ] as const
+).map(
+  ([name, catches, visible, source, redrive]): QueueDepth => ({
+    name,
+    kind: "dlq",
+    catches,
+    visible,
+    inFlight: 0,
+    delayed: 0,
+    oldestAgeSeconds: visible ? 1260 : 0,
+    ...(source ? { source } : {}),
+    redrive,
+  }),
+);
 
 const event = (orderId: string) =>
   JSON.stringify({
@@ -58,56 +95,64 @@ const event = (orderId: string) =>
     detail: { orderId, correlationId: "corr-7d41", customerId: "customer-1", totalCents: 17800 },
   });
 
-const journal = (
-  [
-    ["ACCEPTED", "Order accepted", "ingress", -300],
-    ["ROUTED", "OrderPlaced.v1 published from the stream", "stream-publisher", -299],
-    ["SAGA_STARTED", "Saga execution claimed the order", "saga:claim-order", -298],
-    ["PAYMENT_AUTHORISED", "Authorised 178.00 USD (auth_5x2)", "payment-worker", -297],
-    ["INVENTORY_RESERVED", "Reserved 2 lines (res_4f1c)", "saga:reserve-inventory", -296],
-    ["PAYMENT_CAPTURED", "Captured 178.00 USD", "saga:capture-payment", -294],
-    ["FULFILLED", "Order fulfilled", "saga:complete-order", -293],
-    ["NOTIFICATION_SENT", "email FULFILLED sent", "notifier", -292],
-  ] as [string, string, string, number][]
-).map(([kind, message, actor, at]) => ({
-  at: iso(at as number),
-  kind,
-  message,
-  actor,
-  correlationId: "corr-7d41",
-}));
+// The journal as core stores it (its kinds are core's), as the admin API shows it.
+const journal = validEach(
+  JournalEntry,
+  (
+    [
+      ["ACCEPTED", "Order accepted", "ingress", -300],
+      ["ROUTED", "OrderPlaced.v1 published from the stream", "stream-publisher", -299],
+      ["SAGA_STARTED", "Saga execution claimed the order", "saga:claim-order", -298],
+      ["PAYMENT_AUTHORISED", "Authorised 178.00 USD (auth_5x2)", "payment-worker", -297],
+      ["INVENTORY_RESERVED", "Reserved 2 lines (res_4f1c)", "saga:reserve-inventory", -296],
+      ["PAYMENT_CAPTURED", "Captured 178.00 USD", "saga:capture-payment", -294],
+      ["FULFILLED", "Order fulfilled", "saga:complete-order", -293],
+      ["NOTIFICATION_SENT", "email FULFILLED sent", "notifier", -292],
+    ] as const
+  ).map(([kind, message, actor, at]) => ({
+    at: iso(at),
+    kind,
+    message,
+    actor,
+    correlationId: "corr-7d41",
+  })),
+);
 
-const states = [
-  ["ClaimOrder", "Task", -298, 40, 1, "succeeded"],
-  ["IsFirstSaga", "Choice", -298, 1, 0, "succeeded"],
-  ["ReserveInventory", "Task", -297, 620, 2, "succeeded"],
-  ["NeedsApproval", "Choice", -296, 1, 0, "succeeded"],
-  ["CapturePayment", "Task", -296, 1900, 3, "succeeded"],
-  ["CompleteOrder", "Task", -294, 80, 1, "succeeded"],
-  ["Fulfilled", "Succeed", -293, 0, 0, "succeeded"],
-].map(([name, type, at, ms, attempts, outcome]) => ({
-  name,
-  type,
-  enteredAt: iso(at as number),
-  exitedAt: iso((at as number) + (ms as number) / 1000),
-  durationMs: ms,
-  input: { orderId: ORDER, correlationId: "corr-7d41" },
-  output: { orderId: ORDER },
-  attempts,
-  errors:
-    name === "ReserveInventory"
-      ? [{ at: iso(-297), error: "TransientError", cause: "ProvisionedThroughputExceeded" }]
-      : name === "CapturePayment"
-        ? [
-            { at: iso(-296), error: "PaymentPending", cause: "authorisation not recorded yet" },
-            { at: iso(-295), error: "PaymentPending", cause: "authorisation not recorded yet" },
-          ]
-        : [],
-  outcome,
-}));
+const states = (
+  [
+    ["ClaimOrder", "Task", -298, 40, 1],
+    ["IsFirstSaga", "Choice", -298, 1, 0],
+    ["ReserveInventory", "Task", -297, 620, 2],
+    ["NeedsApproval", "Choice", -296, 1, 0],
+    ["CapturePayment", "Task", -296, 1900, 3],
+    ["CompleteOrder", "Task", -294, 80, 1],
+    ["Fulfilled", "Succeed", -293, 0, 0],
+  ] as const
+).map(
+  ([name, type, at, ms, attempts]): StateRun => ({
+    name,
+    type,
+    enteredAt: iso(at),
+    exitedAt: iso(at + ms / 1000),
+    durationMs: ms,
+    input: { orderId: ORDER, correlationId: "corr-7d41" },
+    output: { orderId: ORDER },
+    attempts,
+    errors:
+      name === "ReserveInventory"
+        ? [{ at: iso(-297), error: "TransientError", cause: "ProvisionedThroughputExceeded" }]
+        : name === "CapturePayment"
+          ? [
+              { at: iso(-296), error: "PaymentPending", cause: "authorisation not recorded yet" },
+              { at: iso(-295), error: "PaymentPending", cause: "authorisation not recorded yet" },
+            ]
+          : [],
+    outcome: "succeeded",
+  }),
+);
 
 /** The fulfilled order as the orders list shows it; its detail adds lines and the rest. */
-const orderSummary = {
+const orderSummary: OrderSummary = {
   orderId: ORDER,
   customerId: "customer-1",
   correlationId: "corr-7d41",
@@ -120,9 +165,9 @@ const orderSummary = {
 };
 
 export const fixtures = {
-  queues: { queues: [...queues, ...dlqs] },
+  queues: { queues: validEach(QueueDepth, [...queues, ...dlqs]) },
   dlqMessages: {
-    messages: [
+    messages: validEach(DeadLetter, [
       {
         messageId: "0d6b1a3c-1c1e-4a8e-9f0a-2b4c6d8e0f12",
         sentAt: iso(-1260),
@@ -151,9 +196,9 @@ export const fixtures = {
         },
         attributes: { ERROR_CODE: "SDK_CLIENT_ERROR" },
       },
-    ],
+    ]),
   },
-  counts: {
+  counts: valid(ExecutionCounts, {
     counts: { RUNNING: 7, SUCCEEDED: 100, FAILED: 1, TIMED_OUT: 0, ABORTED: 2 },
     cap: 100,
     recentFailures: [
@@ -165,9 +210,9 @@ export const fixtures = {
         stopDate: iso(-3900),
       },
     ],
-  },
+  }),
   executions: {
-    items: [
+    items: validEach(ExecutionSummary, [
       {
         executionArn: ARN,
         name: `${ORDER}-1`,
@@ -189,9 +234,9 @@ export const fixtures = {
         startDate: iso(-4000),
         stopDate: iso(-3900),
       },
-    ],
+    ]),
   },
-  execution: {
+  execution: valid(ExecutionDetail, {
     executionArn: ARN,
     name: `${ORDER}-1`,
     status: "SUCCEEDED",
@@ -202,9 +247,9 @@ export const fixtures = {
     error: null,
     cause: null,
     states,
-  },
+  }),
   approvals: {
-    items: [
+    items: validEach(ApprovalView, [
       {
         orderId: FLAGGED,
         customerId: "customer-2",
@@ -235,10 +280,10 @@ export const fixtures = {
         decidedAt: null,
         comment: null,
       },
-    ],
+    ]),
   },
   decided: {
-    items: [
+    items: validEach(ApprovalView, [
       {
         orderId: ORDER,
         customerId: "customer-1",
@@ -254,11 +299,11 @@ export const fixtures = {
         decidedAt: iso(-7000),
         comment: "Known customer",
       },
-    ],
+    ]),
   },
   orders: {
     // as the byStatus index returns them: newest in the status first
-    items: [
+    items: validEach(OrderSummary, [
       {
         orderId: FLAGGED,
         customerId: "customer-2",
@@ -271,9 +316,9 @@ export const fixtures = {
         statusChangedAt: iso(-100),
       },
       orderSummary,
-    ],
+    ]),
   },
-  order: {
+  order: valid(OrderDetail, {
     order: {
       ...orderSummary,
       lines: [
@@ -297,7 +342,12 @@ export const fixtures = {
       reservation: { reservationId: "res_4f1c", state: "SHIPPED", lines: [], at: iso(-296) },
       approval: null,
       cancellation: null,
-      notifications: ["email:ACCEPTED", "email:FULFILLED", "sms:FULFILLED"],
+      // as core's notificationKey writes them: <orderId>:<status>#<channel>
+      notifications: [
+        `${ORDER}:ACCEPTED#email`,
+        `${ORDER}:FULFILLED#email`,
+        `${ORDER}:FULFILLED#sms`,
+      ],
     },
     payment: {
       status: "CAPTURED",
@@ -307,10 +357,10 @@ export const fixtures = {
     },
     timeline: journal,
     ledger: journal.filter((e) => e.kind.startsWith("PAYMENT")),
-  },
+  }),
   logs: {
     correlationId: "corr-7d41",
-    lines: [
+    lines: validEach(LogLine, [
       {
         at: iso(-300),
         level: "INFO",
@@ -335,10 +385,10 @@ export const fixtures = {
         requestId: "r3",
         fields: {},
       },
-    ],
+    ]),
   },
   replays: {
-    replays: [
+    replays: validEach(ReplaySummary, [
       {
         name: "ops-alice-1764180000000",
         state: "COMPLETED",
@@ -348,26 +398,32 @@ export const fixtures = {
         endedAt: iso(-2990),
         reason: null,
       },
-    ],
+    ]),
   },
   catalog: {
-    items: [
-      ["SKU-KEYBOARD", "Mechanical keyboard", 12900, 500],
-      ["SKU-MOUSE", "Wireless mouse", 4900, 800],
-      ["SKU-MONITOR", '27" 4K monitor', 39900, 200],
-      ["SKU-HEADSET", "Noise-cancelling headset", 19900, 300],
-      ["SKU-WORKSTATION", "Workstation tower", 249900, 25],
-      ["SKU-GIFT-CARD", "Gift card ($50)", 5000, 10000],
-      ["SKU-LIMITED", "Limited-edition keycap set", 8900, 0],
-    ].map(([sku, name, priceCents, available]) => ({
-      sku,
-      name,
-      priceCents,
-      currency: "USD",
-      available,
-      reviewRequired: sku === "SKU-GIFT-CARD",
-    })),
+    items: validEach(
+      CatalogEntry,
+      (
+        [
+          ["SKU-KEYBOARD", "Mechanical keyboard", 12900, 500],
+          ["SKU-MOUSE", "Wireless mouse", 4900, 800],
+          ["SKU-MONITOR", '27" 4K monitor', 39900, 200],
+          ["SKU-HEADSET", "Noise-cancelling headset", 19900, 300],
+          ["SKU-WORKSTATION", "Workstation tower", 249900, 25],
+          ["SKU-GIFT-CARD", "Gift card ($50)", 5000, 10000],
+          ["SKU-LIMITED", "Limited-edition keycap set", 8900, 0],
+        ] as const
+      ).map(([sku, name, priceCents, available]) => ({
+        sku,
+        name,
+        priceCents,
+        currency: "USD",
+        available,
+        reviewRequired: sku === "SKU-GIFT-CARD",
+      })),
+    ),
   },
+  // The public API's order view has a type, not a schema: typed only.
   orderView: {
     orderId: ORDER,
     status: "PROCESSING",
@@ -392,7 +448,7 @@ export const fixtures = {
     approval: null,
     cancellation: null,
     timeline: journal.slice(0, 5),
-  },
+  } satisfies OrderView,
   ids: { ORDER, FLAGGED, ARN },
 };
 
