@@ -5,7 +5,12 @@ import { defineConfig } from "vitest/config";
 // our EventBridge and Step Functions) and get longer timeouts.
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "infra/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "infra/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
     exclude: ["**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

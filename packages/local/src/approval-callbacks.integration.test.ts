@@ -5,9 +5,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getOrder, type OrderRecord } from "@orders/core/order";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CloudProcess, startCloud, stopCloud } from "../test/cloud-process";
 import { fakeCredentials, REGION } from "./config";
 import { freePort } from "./engines/ports";
-import { type CloudProcess, startCloud, stopCloud } from "./proof/soak";
 
 // Issue 16: an operator's decision always reaches its saga. The decision is
 // saved (the commit point) and its stream record delivers the callback. Here

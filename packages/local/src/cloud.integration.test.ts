@@ -38,7 +38,8 @@ import { waitFor } from "./engines/ports";
 // mapping's bisect and on-failure destination, DLQ redrive, bad input — and
 // SIGKILL of the whole cloud with messages in flight.
 
-const fixture = (name: string) => join(import.meta.dirname, "lambda/fixtures", `${name}.handler`);
+const fixture = (name: string) =>
+  join(import.meta.dirname, "../test/lambda/fixtures", `${name}.handler`);
 const run = `run-${Date.now()}`;
 let dir: string;
 let cloud: LocalCloud;
@@ -549,7 +550,13 @@ describe("SIGKILL of the local cloud", () => {
     const start = async () => {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", join(import.meta.dirname, "cloud/kill-child.ts"), dataDir, records],
+        [
+          "--import",
+          "tsx",
+          join(import.meta.dirname, "../test/cloud/kill-child.ts"),
+          dataDir,
+          records,
+        ],
         {
           stdio: ["ignore", "pipe", "inherit"],
         },

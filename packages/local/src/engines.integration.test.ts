@@ -49,7 +49,7 @@ const alive = (pid: number) => {
 async function startChild(dataDir: string) {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "engines/kill-child.ts"), dataDir],
+    ["--import", "tsx", join(import.meta.dirname, "../test/engines/kill-child.ts"), dataDir],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   cleanups.push(async () => {

@@ -5,7 +5,7 @@ import { type QueueName, queues as topologyQueues } from "@orders/core/topology"
 import { queueAgeFromCloudWatch } from "@orders/functions/admin/adapters/cloudwatch-metrics";
 import { sqsQueues } from "@orders/functions/admin/adapters/sqs-queues";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTestEndpoint, type TestEndpoint } from "../testing/aws-endpoint";
+import { startTestEndpoint, type TestEndpoint } from "../../test/aws-endpoint";
 
 // The admin API's queues adapter against the local AWS endpoint (fauxqs behind
 // it, as the local cloud runs it), through the AWS APIs only: peeking must not

@@ -9,10 +9,9 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos";
-import * as cloudWatchWire from "../cloudwatch/protocol";
-import type { CloudWatch } from "../cloudwatch/service";
 import { LOOPBACK } from "../config";
 import type { LambdaRunner } from "../lambda/runner";
+import { type CloudWatch, cloudWatchWire } from "../services/cloudwatch";
 import { CallbackFaultsInput, createCallbackFaults } from "./callback-faults";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
 import { createMessageMover } from "./message-move";

@@ -19,15 +19,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server";
 import { type ChaosProvider, chaosFromEnv, withEventBridgeChaos } from "../chaos";
-import { createCloudWatch } from "../cloudwatch/service";
-import { createCloudWatchLogs } from "../cloudwatch-logs/service";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
 import { startSqsSns } from "../engines/sqs-sns";
-import { createAwsDeliverer, createEventBridge } from "../eventbridge";
 import { createBundler } from "../lambda/bundle";
-import { openLogStore } from "../lambda/log-store";
 import {
   createLambdaRunner,
   type FunctionDefinition,
@@ -37,8 +33,10 @@ import {
 import { openCheckpoints } from "../mappings/checkpoints";
 import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
 import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
-import { createStepFunctions } from "../stepfunctions";
-import { createAwsIntegrations } from "../stepfunctions/aws-integrations";
+import { createCloudWatch } from "../services/cloudwatch";
+import { createCloudWatchLogs, openLogStore } from "../services/cloudwatch-logs";
+import { createAwsDeliverer, createEventBridge } from "../services/eventbridge";
+import { createAwsIntegrations, createStepFunctions } from "../services/stepfunctions";
 import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";

@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
-import type { QueueSnapshot } from "../cloudwatch/service";
 import { LOOPBACK, REGION } from "../config";
+import type { QueueSnapshot } from "../services/cloudwatch";
 
 // fauxqs (SQS + SNS), in this process, persisted to SQLite under
 // <dataDir>/sqs-sns (write-through: every accepted message is on disk before

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../engines/ports";
-import { type LogStore, openLogStore } from "./log-store";
+import { type LogStore, openLogStore } from "../services/cloudwatch-logs";
 import { type AsyncFailureRecord, createLambdaRunner, type LambdaRunner } from "./runner";
 
-const fixture = (name: string) => join(import.meta.dirname, "fixtures", `${name}.handler`);
+const fixture = (name: string) =>
+  join(import.meta.dirname, "../../test/lambda/fixtures", `${name}.handler`);
 
 let dir: string;
 let logs: LogStore;

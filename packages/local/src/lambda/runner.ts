@@ -3,8 +3,8 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ACCOUNT_ID, REGION, repoRoot } from "../config";
+import type { LogStore } from "../services/cloudwatch-logs";
 import { type Bundler, buildError, createBundler } from "./bundle";
-import type { LogStore } from "./log-store";
 import type {
   FunctionErrorShape,
   InvokeRequest,

@@ -1,6 +1,6 @@
 import type { Chaos } from "../chaos";
-import { compilePattern } from "../eventbridge/pattern";
 import type { LambdaRunner } from "../lambda/runner";
+import { compilePattern } from "../services/eventbridge";
 import type { Checkpoints } from "./checkpoints";
 import type { EventSourceMapping } from "./sqs";
 

@@ -1,0 +1,5 @@
+// Local Amazon CloudWatch Logs: the functions' log groups (one durable log store the
+// Lambda runner writes), read through FilterLogEvents and Logs Insights queries.
+
+export { type LogLine, type LogStore, openLogStore } from "./log-store";
+export { type CloudWatchLogs, createCloudWatchLogs } from "./service";

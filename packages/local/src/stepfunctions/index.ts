@@ -1,5 +1,0 @@
-// Local AWS Step Functions (Standard): API, durable runner, service integrations.
-
-export { createStepFunctionsListener } from "./http";
-export { createStepFunctions } from "./step-functions";
-export type { ServiceIntegrations, StepFunctions, StepFunctionsOptions } from "./types";
