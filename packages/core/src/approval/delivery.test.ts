@@ -1,7 +1,7 @@
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { sagaDefinition } from "../topology";
-import { approvalState, approvalTimedOut, decisionIn } from "./delivery";
+import { approvalState, approvalTimedOut, decisionIn } from "./rules";
 
 // Which stream records carry a decision, and which execution histories mean the
 // approval wait itself timed out (histories shaped as GetExecutionHistory returns them).

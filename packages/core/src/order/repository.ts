@@ -236,23 +236,64 @@ export function decodeCursor(token: string | undefined): Record<string, string> 
   return key as Record<string, string>;
 }
 
-async function queryIndex(
-  db: OrdersDb,
-  index: string,
-  hashName: string,
-  hashValue: string,
-  options: { limit?: number; nextToken?: string; newestFirst?: boolean },
-): Promise<Page<OrderRecord>> {
+/** Which orders to list: exactly one of status, customer or correlation picks the index. */
+export interface OrderFilter {
+  status?: string | undefined;
+  customerId?: string | undefined;
+  correlationId?: string | undefined;
+  /** ISO timestamps bounding the index's sort key (status and customer indexes). */
+  from?: string | undefined;
+  to?: string | undefined;
+  nextToken?: string | undefined;
+  limit: number;
+}
+
+function partitionFor(filter: OrderFilter) {
+  if (filter.status)
+    return {
+      index: indexes.byStatus,
+      hash: "gsi1pk",
+      sort: "gsi1sk",
+      value: `STATUS#${filter.status}`,
+    };
+  if (filter.customerId)
+    return {
+      index: indexes.byCustomer,
+      hash: "gsi2pk",
+      sort: "gsi2sk",
+      value: `CUSTOMER#${filter.customerId}`,
+    };
+  return {
+    index: indexes.byCorrelation,
+    hash: "gsi3pk",
+    sort: undefined,
+    value: `CORRELATION#${filter.correlationId}`,
+  };
+}
+
+/**
+ * One page of orders from one index partition, newest first. Each GSI's sort
+ * key starts with an ISO timestamp, so a date range is a BETWEEN on it (still
+ * one partition, never a scan).
+ */
+export async function listOrders(db: OrdersDb, filter: OrderFilter): Promise<Page<OrderRecord>> {
+  const p = partitionFor(filter);
+  const ranged = p.sort && (filter.from || filter.to);
   const page = await db.doc.send(
     new QueryCommand({
       TableName: db.ordersTable,
-      IndexName: index,
-      KeyConditionExpression: "#h = :h",
-      ExpressionAttributeNames: { "#h": hashName },
-      ExpressionAttributeValues: { ":h": hashValue },
-      Limit: options.limit ?? 50,
-      ScanIndexForward: !options.newestFirst,
-      ExclusiveStartKey: decodeCursor(options.nextToken),
+      IndexName: p.index,
+      KeyConditionExpression: ranged ? "#h = :h AND #s BETWEEN :from AND :to" : "#h = :h",
+      ExpressionAttributeNames: { "#h": p.hash, ...(ranged ? { "#s": p.sort! } : {}) },
+      ExpressionAttributeValues: {
+        ":h": p.value,
+        ...(ranged
+          ? { ":from": filter.from ?? "0000", ":to": `${filter.to ?? "9999"}\uffff` }
+          : {}),
+      },
+      ScanIndexForward: false,
+      Limit: filter.limit,
+      ExclusiveStartKey: decodeCursor(filter.nextToken),
     }),
   );
   return {
@@ -260,25 +301,3 @@ async function queryIndex(
     nextToken: encodeCursor(page.LastEvaluatedKey),
   };
 }
-
-/** Orders in a status, oldest transition first (newestFirst to reverse). */
-export const listOrdersByStatus = (
-  db: OrdersDb,
-  status: OrderStatus,
-  options: { limit?: number; nextToken?: string; newestFirst?: boolean } = {},
-) => queryIndex(db, indexes.byStatus, "gsi1pk", `STATUS#${status}`, options);
-
-/** A customer's orders, newest first by default. */
-export const listOrdersByCustomer = (
-  db: OrdersDb,
-  customerId: string,
-  options: { limit?: number; nextToken?: string; newestFirst?: boolean } = {},
-) =>
-  queryIndex(db, indexes.byCustomer, "gsi2pk", `CUSTOMER#${customerId}`, {
-    newestFirst: true,
-    ...options,
-  });
-
-/** Orders stamped with a correlation id (normally one). */
-export const findOrdersByCorrelation = (db: OrdersDb, correlationId: string) =>
-  queryIndex(db, indexes.byCorrelation, "gsi3pk", `CORRELATION#${correlationId}`, { limit: 25 });

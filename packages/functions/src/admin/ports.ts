@@ -1,4 +1,5 @@
 import type { JournalEntry } from "@orders/core/journal";
+import type { OrderFilter } from "@orders/core/order";
 import type { DlqName, QueueName } from "@orders/core/topology";
 import type {
   ApprovalView,
@@ -52,15 +53,7 @@ export interface EventsPort {
   }): Promise<ReplaySummary>;
 }
 
-export interface OrderFilter {
-  status?: string | undefined;
-  customerId?: string | undefined;
-  correlationId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  nextToken?: string | undefined;
-  limit: number;
-}
+export type { OrderFilter };
 
 export interface OrdersPort {
   list(filter: OrderFilter): Promise<Page<OrderSummary>>;

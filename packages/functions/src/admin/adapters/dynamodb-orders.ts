@@ -1,23 +1,19 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { decideApproval, listPendingApprovals } from "@orders/core/approval";
+import { decideApproval, listPendingApprovals, queryDecidedApprovals } from "@orders/core/approval";
 import { appendToOrder, type JournalEntry } from "@orders/core/journal";
 import {
-  decodeCursor,
-  encodeCursor,
   getOrder,
   getOrderDetails,
-  indexes,
-  OrderRecord,
+  listOrders,
+  type OrderRecord,
   type OrdersDb,
 } from "@orders/core/order";
 import { notFound } from "../errors";
-import type { ApprovalsPort, OrderFilter, OrdersPort } from "../ports";
+import type { ApprovalsPort, OrdersPort } from "../ports";
 import type { ApprovalView, OrderDetail, OrderSummary } from "../schemas";
 
-// Orders and approvals through the pipeline's core module. The only query
-// written here is the console's list with a date range, which core's list
-// functions do not take: each GSI's sort key starts with an ISO timestamp, so
-// a range is a BETWEEN on it (still one index partition, never a scan).
+// The admin API's orders and approvals ports over core's order and approval
+// modules: the queries live in their repositories; this maps records to the
+// API's views (no task token leaves).
 
 const summary = (order: OrderRecord): OrderSummary => ({
   orderId: order.orderId,
@@ -31,55 +27,11 @@ const summary = (order: OrderRecord): OrderSummary => ({
   statusChangedAt: order.statusChangedAt,
 });
 
-function partitionFor(filter: OrderFilter) {
-  if (filter.status)
-    return {
-      index: indexes.byStatus,
-      hash: "gsi1pk",
-      sort: "gsi1sk",
-      value: `STATUS#${filter.status}`,
-    };
-  if (filter.customerId)
-    return {
-      index: indexes.byCustomer,
-      hash: "gsi2pk",
-      sort: "gsi2sk",
-      value: `CUSTOMER#${filter.customerId}`,
-    };
-  return {
-    index: indexes.byCorrelation,
-    hash: "gsi3pk",
-    sort: undefined,
-    value: `CORRELATION#${filter.correlationId}`,
-  };
-}
-
 export function dynamoOrders(db: () => OrdersDb): OrdersPort {
   return {
     async list(filter) {
-      const p = partitionFor(filter);
-      const ranged = p.sort && (filter.from || filter.to);
-      const page = await db().doc.send(
-        new QueryCommand({
-          TableName: db().ordersTable,
-          IndexName: p.index,
-          KeyConditionExpression: ranged ? "#h = :h AND #s BETWEEN :from AND :to" : "#h = :h",
-          ExpressionAttributeNames: { "#h": p.hash, ...(ranged ? { "#s": p.sort! } : {}) },
-          ExpressionAttributeValues: {
-            ":h": p.value,
-            ...(ranged
-              ? { ":from": filter.from ?? "0000", ":to": `${filter.to ?? "9999"}\uffff` }
-              : {}),
-          },
-          ScanIndexForward: false,
-          Limit: filter.limit,
-          ExclusiveStartKey: decodeCursor(filter.nextToken),
-        }),
-      );
-      return {
-        items: (page.Items ?? []).map((item) => summary(OrderRecord.parse(item))),
-        nextToken: encodeCursor(page.LastEvaluatedKey),
-      };
+      const page = await listOrders(db(), filter);
+      return { items: page.items.map(summary), nextToken: page.nextToken };
     },
 
     async detail(orderId): Promise<OrderDetail | undefined> {
@@ -166,29 +118,7 @@ export function dynamoApprovals(deps: { db: () => OrdersDb }): ApprovalsPort {
     },
 
     async history(limit) {
-      // Decided approvals sit on orders that moved on: APPROVED, then FULFILLED
-      // or CANCELLED. Newest first within each partition, merged by decision time.
-      const pages = await Promise.all(
-        (["APPROVED", "FULFILLED", "CANCELLED", "AWAITING_APPROVAL"] as const).map((status) =>
-          deps.db().doc.send(
-            new QueryCommand({
-              TableName: deps.db().ordersTable,
-              IndexName: indexes.byStatus,
-              KeyConditionExpression: "gsi1pk = :pk",
-              FilterExpression: "attribute_exists(approval) AND approval.#s <> :pending",
-              ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: { ":pk": `STATUS#${status}`, ":pending": "PENDING" },
-              ScanIndexForward: false,
-              Limit: 200,
-            }),
-          ),
-        ),
-      );
-      return pages
-        .flatMap((page) => page.Items ?? [])
-        .map((item) => approvalView(OrderRecord.parse(item)))
-        .sort((a, b) => (b.decidedAt ?? b.deadline).localeCompare(a.decidedAt ?? a.deadline))
-        .slice(0, limit);
+      return (await queryDecidedApprovals(deps.db(), limit)).map(approvalView);
     },
 
     async decide({ orderId, decision, comment, operator }) {
