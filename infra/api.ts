@@ -13,7 +13,6 @@ import { queues } from "./queues";
 import { router } from "./router";
 import { saga } from "./saga";
 import { tables } from "./storage";
-import { functionsOf } from "./wiring";
 
 // The public order API and the admin API: one HTTP API, a JWT authorizer on
 // the Cognito pool, every route from the topology with its scopes, and
@@ -56,15 +55,18 @@ const adminPermissions: sst.aws.FunctionPermissionArgs[] = [
   { actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
 ];
 
-export const handlers = Object.fromEntries(
-  functionsOf("api").map(
-    (name) =>
-      [
-        name,
-        defineFunction(name, targets, name === "AdminApi" ? { permissions: adminPermissions } : {}),
-      ] as const,
-  ),
-) as Partial<Record<FunctionName, sst.aws.Function>>;
+// The functions behind the routes; which route each serves is the topology's (`api.routes`).
+export const ingress = defineFunction("Ingress", targets);
+export const orderStatus = defineFunction("OrderStatus", targets);
+export const catalog = defineFunction("Catalog", targets);
+export const adminApi = defineFunction("AdminApi", targets, { permissions: adminPermissions });
+
+export const handlers: Partial<Record<FunctionName, sst.aws.Function>> = {
+  Ingress: ingress,
+  OrderStatus: orderStatus,
+  Catalog: catalog,
+  AdminApi: adminApi,
+};
 
 const routeKeys = Object.keys(apiSpec.routes) as (keyof typeof apiSpec.routes)[];
 
@@ -130,7 +132,8 @@ routesCreated(routes.map((route) => route.nodes.route));
 // CloudFront waits as long as the slowest handler behind the API may run (within its 60 s cap).
 const readTimeoutSeconds = Math.min(
   60,
-  Math.max(...functionsOf("api").map((name) => functions[name].timeoutSeconds)) + 1,
+  Math.max(...Object.keys(handlers).map((name) => functions[name as FunctionName].timeoutSeconds)) +
+    1,
 );
 router.route(webConsole.apiBasePath, httpApi.url, {
   readTimeout: `${readTimeoutSeconds} seconds`,

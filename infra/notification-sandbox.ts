@@ -1,6 +1,5 @@
 import { defineFunction } from "./functions";
 import { tables } from "./storage";
-import { functionsOf } from "./wiring";
 
 // The sandbox notification provider: a service of its own (own ledger, own
 // URL), standing in for a real email/SMS API with idempotency keys. The
@@ -8,11 +7,9 @@ import { functionsOf } from "./wiring";
 // function URL takes IAM auth: only functions linked to NotificationProvider
 // (the notifier) may call it, and they sign every request.
 
-const [sandboxName] = functionsOf("notification-sandbox");
-if (sandboxName !== "NotificationSandbox")
-  throw new Error("the topology has no NotificationSandbox function");
-
-export const sandbox = defineFunction(sandboxName, tables, { url: { authorization: "iam" } });
+export const sandbox = defineFunction("NotificationSandbox", tables, {
+  url: { authorization: "iam" },
+});
 
 export const notificationProvider = new sst.Linkable("NotificationProvider", {
   properties: { url: sandbox.url, auth: "iam" },

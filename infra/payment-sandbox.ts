@@ -1,6 +1,5 @@
 import { defineFunction } from "./functions";
 import { tables } from "./storage";
-import { functionsOf } from "./wiring";
 
 // The sandbox payment provider: a service of its own (own ledger, own URL),
 // standing in for a real PSP in test mode. Our functions reach it the way they
@@ -8,11 +7,7 @@ import { functionsOf } from "./wiring";
 // function URL takes IAM auth, not public: only functions linked to
 // PaymentProvider get the right to call it, and they sign every request.
 
-const [sandboxName] = functionsOf("payment-sandbox");
-if (sandboxName !== "PaymentSandbox")
-  throw new Error("the topology has no PaymentSandbox function");
-
-export const sandbox = defineFunction(sandboxName, tables, { url: { authorization: "iam" } });
+export const sandbox = defineFunction("PaymentSandbox", tables, { url: { authorization: "iam" } });
 
 export const paymentProvider = new sst.Linkable("PaymentProvider", {
   properties: { url: sandbox.url, auth: "iam" },

@@ -10,7 +10,6 @@ import { defineFunction, type LinkTargets } from "./functions";
 import { paymentProvider } from "./payment-sandbox";
 import { queues } from "./queues";
 import { tables } from "./storage";
-import { functionsOf } from "./wiring";
 
 // The fulfilment saga: the shared ASL document (the same one the local cloud
 // runs) with its placeholders filled with this stage's function ARNs and the
@@ -24,14 +23,28 @@ const targets: LinkTargets = {
   OrderPolicy: policy,
 };
 
-export const steps = Object.fromEntries(
-  functionsOf("saga")
-    .filter((name) => name !== "SagaCompensator")
-    .map((name) => [name, defineFunction(name, targets)] as const),
-) as Partial<Record<FunctionName, sst.aws.Function>>;
+// The saga's steps, each invoked by its Task state (the ASL's placeholder of the same name).
+// A missing one fails renderSaga below; an extra one, the graph test.
+export const claimOrder = defineFunction("ClaimOrder", targets);
+export const reserveInventory = defineFunction("ReserveInventory", targets);
+export const releaseInventory = defineFunction("ReleaseInventory", targets);
+export const capturePayment = defineFunction("CapturePayment", targets);
+export const voidPayment = defineFunction("VoidPayment", targets);
+export const completeOrder = defineFunction("CompleteOrder", targets);
+export const cancelOrder = defineFunction("CancelOrder", targets);
+
+export const steps = {
+  ClaimOrder: claimOrder,
+  ReserveInventory: reserveInventory,
+  ReleaseInventory: releaseInventory,
+  CapturePayment: capturePayment,
+  VoidPayment: voidPayment,
+  CompleteOrder: completeOrder,
+  CancelOrder: cancelOrder,
+} satisfies Partial<Record<FunctionName, sst.aws.Function>>;
 
 const stepArns = Object.fromEntries(
-  Object.entries(steps).map(([name, fn]) => [name, fn!.arn] as const),
+  Object.entries(steps).map(([name, fn]) => [name, fn.arn] as const),
 );
 
 // What the saga's deadline (and any end without Catch) leaves undone: the

@@ -1,10 +1,10 @@
-import { streamMappings } from "../packages/core/src/topology";
+import { type FunctionName, streamMappings } from "../packages/core/src/topology";
 import { bus } from "./bus";
-import { defineFunction, type LinkTargets } from "./functions";
+import { defineFunction, functionNamed, type LinkTargets } from "./functions";
 import { queues } from "./queues";
 import { sagaCallbacks } from "./saga";
 import { tables } from "./storage";
-import { eventSources, functionsOf } from "./wiring";
+import { eventSources } from "./wiring";
 
 // The transactional outbox (seed §8.2): committed writes to the orders table
 // reach the bus through its stream. A batch that keeps failing is bisected to
@@ -13,36 +13,36 @@ import { eventSources, functionsOf } from "./wiring";
 // on the same stream (two readers per shard, DynamoDB Streams' limit) delivers
 // operators' decisions to the saga: ApprovalCallbacks, filtered to them.
 
+type StreamMappingName = keyof typeof streamMappings;
+type StreamMapping = (typeof streamMappings)[StreamMappingName];
+
 const targets: LinkTargets = { ...tables, ...queues, Bus: bus, SagaCallbacks: sagaCallbacks };
 
-export const publishers = Object.fromEntries(
-  functionsOf("streams").map((name) => {
-    const sources = eventSources(name);
-    const fn = defineFunction(name, targets, {
-      permissions: [
-        {
-          // What the event source mapping does on the function's behalf.
-          actions: [
-            "dynamodb:DescribeStream",
-            "dynamodb:GetRecords",
-            "dynamodb:GetShardIterator",
-            "dynamodb:ListStreams",
-          ],
-          resources: sources.streams.map((table) => tables[table].nodes.table.streamArn),
-        },
-        {
-          actions: ["sqs:SendMessage"],
-          resources: sources.onFailure.map((queue) => queues[queue].arn),
-        },
+/** What a stream mapping does on the function's behalf: read its streams, send failures to their queues. */
+function streamPermissions(name: FunctionName): sst.aws.FunctionPermissionArgs[] {
+  const sources = eventSources(name);
+  return [
+    {
+      actions: [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
       ],
-    });
-    return [name, fn] as const;
-  }),
-);
+      resources: sources.streams.map((table) => tables[table].nodes.table.streamArn),
+    },
+    {
+      actions: ["sqs:SendMessage"],
+      resources: sources.onFailure.map((queue) => queues[queue].arn),
+    },
+  ];
+}
 
-export const mappings = Object.entries(streamMappings).map(([name, mapping]) => {
-  const fn = publishers[mapping.function];
-  if (!fn) throw new Error(`stream mapping ${name}: ${mapping.function} is not a stream function`);
+/** Maps the topology's stream mapping to its function, with the topology's settings. */
+function mapStream(name: StreamMappingName, fn: sst.aws.Function) {
+  const mapping: StreamMapping = streamMappings[name];
+  if (functionNamed(mapping.function) !== fn)
+    throw new Error(`stream mapping ${name} invokes ${mapping.function} in the topology`);
   return tables[mapping.table].subscribe(name, fn.arn, {
     transform: {
       eventSourceMapping: (args) => {
@@ -66,4 +66,14 @@ export const mappings = Object.entries(streamMappings).map(([name, mapping]) => 
       },
     },
   });
+}
+
+export const streamPublisher = defineFunction("StreamPublisher", targets, {
+  permissions: streamPermissions("StreamPublisher"),
 });
+export const ordersStreamMapping = mapStream("OrdersStream", streamPublisher);
+
+export const approvalCallbacks = defineFunction("ApprovalCallbacks", targets, {
+  permissions: streamPermissions("ApprovalCallbacks"),
+});
+export const approvalDecisionsMapping = mapStream("ApprovalDecisions", approvalCallbacks);

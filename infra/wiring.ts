@@ -60,7 +60,8 @@ export const linkProvider = {
  * Which module creates each function, read from where the topology uses it:
  * an API route, a saga state, a queue consumer, a stream mapping. The sandbox
  * providers are the functions nothing invokes through the topology (callers
- * reach them over their URLs), so each has a module of its own.
+ * reach them over their URLs), so each has a module of its own. Each module
+ * creates its functions by name (infra/function-names.test.ts checks where).
  */
 export function functionConcern(name: FunctionName): Concern {
   const owners = new Set<Concern>();
@@ -78,11 +79,6 @@ export function functionConcern(name: FunctionName): Concern {
       `function ${name} must be created by exactly one infra module, got [${[...owners]}]`,
     );
   return [...owners][0]!;
-}
-
-/** Functions a module creates, in topology order. */
-export function functionsOf(concern: Concern): FunctionName[] {
-  return (Object.keys(functions) as FunctionName[]).filter((f) => functionConcern(f) === concern);
 }
 
 /** The link names infra passes to a function's `link`: its declared allowance, nothing more. */
