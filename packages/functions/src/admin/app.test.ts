@@ -123,26 +123,33 @@ const post = (body: unknown) => ({
   body: JSON.stringify(body),
 });
 
-const routes: [string, RequestInit | undefined][] = [
-  ["/api/admin/queues", undefined],
-  ["/api/admin/queues/PaymentQueueDlq/messages", undefined],
-  ["/api/admin/queues/PaymentQueueDlq/redrive", post({})],
-  ["/api/admin/executions?status=RUNNING", undefined],
-  [`/api/admin/executions/${encodeURIComponent(ARN)}/stop`, post({ cause: "stuck" })],
-  [
-    "/api/admin/events/replays",
-    post({
-      from: "2025-01-01T00:00:00Z",
-      to: "2025-01-01T01:00:00Z",
-      detailTypes: ["OrderPlaced.v1"],
-    }),
-  ],
-  ["/api/admin/orders?status=ACCEPTED", undefined],
-  [`/api/admin/orders/${ORDER}`, undefined],
-  ["/api/admin/approvals", undefined],
-  [`/api/admin/approvals/${ORDER}/decision`, post({ decision: "APPROVE" })],
-  ["/api/admin/openapi.json", undefined],
+// The auth matrix is every route the app registers (its validators register
+// the same method and path again; `ALL` is middleware), so a new route is
+// refused-tested the moment it exists. Bodies stay empty: the operator check
+// runs before any validator, and a refused request must not reach one.
+const samplePathParams: Record<string, string> = {
+  name: "PaymentQueueDlq",
+  executionArn: encodeURIComponent(ARN),
+  orderId: ORDER,
+};
+const fillPath = (path: string) =>
+  path.replace(/:(\w+)/g, (_, param: string) => {
+    const value = samplePathParams[param];
+    if (value === undefined) throw new Error(`no sample value for :${param} in ${path}`);
+    return value;
+  });
+const registered = [
+  ...new Set(
+    fakes()
+      .app.routes.filter((route) => route.method !== "ALL")
+      .map((route) => `${route.method} ${route.path}`),
+  ),
 ];
+/** [route as registered, the path to request, the request]. */
+const routes = registered.map((key): [string, string, RequestInit | undefined] => {
+  const [method, path] = key.split(" ") as [string, string];
+  return [key, fillPath(path), method === "GET" ? undefined : { ...post({}), method }];
+});
 
 describe("caching", () => {
   it("every response says no-store, refused, failed or not", async () => {
@@ -159,18 +166,34 @@ describe("caching", () => {
 });
 
 describe("operator group", () => {
-  it.each(routes)("%s: 401 without verified claims, logged, nothing called", async (path, init) => {
-    const { app, calls, security } = fakes();
-    const res = await app.request(path, init, noClaims);
-    expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ code: "UNAUTHORIZED", message: expect.any(String) });
-    expect(calls).toEqual([]);
-    expect(security.refused).toHaveBeenCalledWith(expect.objectContaining({ reason: "NO_CLAIMS" }));
+  it("the matrix has every registered route, the read-only and OpenAPI ones too", () => {
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        "GET /api/admin/queues",
+        "POST /api/admin/approvals/:orderId/decision",
+        "GET /api/admin/orders/:orderId/logs",
+        "GET /api/admin/openapi.json",
+      ]),
+    );
   });
 
   it.each(routes)(
+    "%s: 401 without verified claims, logged, nothing called",
+    async (_route, path, init) => {
+      const { app, calls, security } = fakes();
+      const res = await app.request(path, init, noClaims);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: "UNAUTHORIZED", message: expect.any(String) });
+      expect(calls).toEqual([]);
+      expect(security.refused).toHaveBeenCalledWith(
+        expect.objectContaining({ reason: "NO_CLAIMS" }),
+      );
+    },
+  );
+
+  it.each(routes)(
     "%s: 403 for a customer, logged as a security event, nothing called",
-    async (path, init) => {
+    async (_route, path, init) => {
       const { app, calls, security } = fakes();
       const res = await app.request(path, init, asUser("[customers beta]", "mallory"));
       expect(res.status).toBe(403);
