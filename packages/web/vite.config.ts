@@ -27,7 +27,7 @@ export default defineConfig({
     target: "es2022",
     sourcemap: true,
     // dist/.vite/manifest.json: the chunk graph, so the console bench can
-    // count what a first visit downloads (packages/functions/src/admin/bench.ts).
+    // count what a first visit downloads (packages/tooling/src/bench/console.ts).
     manifest: true,
     chunkSizeWarningLimit: 400,
   },

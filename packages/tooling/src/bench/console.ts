@@ -17,7 +17,7 @@ import type { AdminPorts } from "@orders/functions/admin/ports";
 // JavaScript, gzipped, from packages/web/dist. Next to each API figure, the
 // same DynamoDB queries issued directly, interleaved with the API calls: the
 // limit the API is judged against, measured in the same run.
-//   pnpm exec tsx packages/functions/src/admin/bench.ts [orders]
+//   pnpm exec tsx packages/tooling/src/bench/console.ts [orders]
 
 export interface ConsoleBench {
   orders: number;

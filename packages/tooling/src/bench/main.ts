@@ -49,7 +49,7 @@ const count = (name: string, raw: string) => {
 const soakOrders = count("soak-orders", values["soak-orders"]!);
 const soakKills = count("soak-kills", values["soak-kills"]!);
 if (soakKills > 0 && soakOrders === 0) throw new Error("bench: --soak-kills needs --soak-orders");
-// A relative --out is relative to where `pnpm bench` was typed, not packages/local.
+// A relative --out is relative to where `pnpm bench` was typed, not packages/tooling.
 const outDir = resolve(
   process.env.INIT_CWD ?? process.cwd(),
   values.out ?? join(repoRoot, "docs/benchmark"),

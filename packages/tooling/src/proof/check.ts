@@ -10,7 +10,7 @@ import { readSnapshot, type SnapshotSources, type TableRole } from "./snapshot";
 // The invariant checker as a command, against any AWS-compatible endpoint
 // (the local cloud's :4566 by default):
 //
-//   pnpm --filter @orders/local exec tsx src/proof/check.ts [--allow-in-flight]
+//   pnpm invariants [--allow-in-flight]
 //     [--table OrdersTable=name …] [--dlq PaymentQueueDlq=url …]
 //     [--state-machine arn] [--no-sqs] [--no-sfn]
 //     [--initial-stock stock.json] [--poison-marker text]

@@ -27,7 +27,7 @@ import type { Report } from "./invariants";
 // a bounded wait until every accepted order has settled, then the invariant
 // checker over the stored state and the provider's ledger.
 //
-//   pnpm --filter @orders/local soak [--orders 500] [--kill 3] [--concurrency 8]
+//   pnpm soak [--orders 500] [--kill 3] [--concurrency 8]
 //     [--approval-timeout 15] [--visibility-timeout 20] [--no-chaos] [--keep]
 //
 // Orders go in through the Ingress function (API Gateway v2 events via the

@@ -18,7 +18,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsCli, awsCli } from "../../../test/aws-cli";
 import { startTestEndpoint, type TestEndpoint } from "../../../test/aws-endpoint";
-import { repoRoot } from "../../config";
 
 let aws: TestEndpoint;
 let cloudWatch: CloudWatchClient;
@@ -127,7 +126,7 @@ describe("GetMetricData (SDK, JSON 1.0)", () => {
 describe("GetMetricData (SDK, Smithy RPC v2 CBOR)", () => {
   // The client's own dependency: the SDK's CBOR protocol, not ours.
   const { AwsSmithyRpcV2CborProtocol } = createRequire(
-    join(repoRoot, "packages/local/node_modules/@aws-sdk/client-cloudwatch/package.json"),
+    join(import.meta.dirname, "../../../node_modules/@aws-sdk/client-cloudwatch/package.json"),
   )("@aws-sdk/core/protocols") as {
     AwsSmithyRpcV2CborProtocol: new (settings: Record<string, unknown>) => unknown;
   };
