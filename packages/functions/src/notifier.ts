@@ -1,4 +1,4 @@
-import { OrderEvent } from "@orders/core/events";
+import { OrderEvent, unwrapSns } from "@orders/core/events";
 import { channelForQueue, notifyCustomer } from "@orders/core/notification";
 import type { WorkQueueName } from "@orders/core/topology";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -22,18 +22,11 @@ const channelQueue: Record<string, WorkQueueName | undefined> = {
   sms: "SmsQueue",
 };
 
-/** Raw delivery gives the event; a non-raw subscription wraps it in an SNS envelope. */
-function unwrap(body: string): unknown {
-  const parsed = JSON.parse(body) as Record<string, unknown>;
-  if (parsed.Type === "Notification" && typeof parsed.Message === "string")
-    return JSON.parse(parsed.Message);
-  return parsed;
-}
-
 async function recordHandler(record: SQSRecord) {
   const channel = channelForQueue(record.eventSourceARN);
   if (!channel) throw new Error(`no notification channel for queue ${record.eventSourceARN}`);
-  const event = OrderEvent.parse(unwrap(record.body));
+  // Raw delivery gives the event; a non-raw subscription wraps it in an SNS envelope.
+  const event = OrderEvent.parse(unwrapSns(JSON.parse(record.body)));
   const detail = event.detail;
   const log = recordLogger(detail.correlationId, { order_id: detail.orderId, channel });
   const db = { doc: documents, ordersTable: Resource.OrdersTable.name };

@@ -1,75 +1,67 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { type EventEntry, eventFor, publishEvents } from "@orders/core/events";
+import { plannedEntries, planRecord, publishPlanned, type TableChange } from "@orders/core/events";
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { eventBridge } from "./lib/clients";
 import { count, instrumented, logger, recordLogger, startInvocation } from "./lib/observability";
 import { Resource } from "./lib/resource";
 
-// The transactional outbox (seed §8.2): every committed write to the orders
-// table reaches this function through the stream. The INSERT of an order
-// publishes OrderPlaced.v1; a status change publishes OrderStatusChanged.v1.
-// The batch's events go out together (PutEvents ≤ 10 per call, failed entries
-// retried), then Powertools reports the records whose event did not make it,
-// so Lambda retries from there. Events are deterministic: a retried record
-// publishes the same content again, which consumers de-duplicate.
+// The transactional outbox's publisher (seed §8.2): the orders table's stream
+// → the bus. What each record publishes and which records' events did not
+// make it is core's (@orders/core/events outbox); this reports those records
+// to Powertools, so Lambda retries from there.
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-type Prepared = { entry: EventEntry } | { skip: true } | { error: Error };
+const image = (value: unknown) =>
+  value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
 
-function prepare(record: DynamoDBRecord): Prepared {
-  try {
-    const image = (value: unknown) =>
-      value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
-    const entry = eventFor(
-      record.eventName ?? "MODIFY",
-      image(record.dynamodb?.OldImage),
-      image(record.dynamodb?.NewImage),
-    );
-    return entry ? { entry } : { skip: true };
-  } catch (error) {
-    return { error: error as Error };
-  }
-}
+const changeOf = (record: DynamoDBRecord): TableChange => ({
+  eventName: record.eventName ?? "MODIFY",
+  oldImage: image(record.dynamodb?.OldImage),
+  newImage: image(record.dynamodb?.NewImage),
+});
 
 export const handler = async (event: DynamoDBStreamEvent, context?: Context) => {
-  const prepared = new Map<DynamoDBRecord, Prepared>(event.Records.map((r) => [r, prepare(r)]));
-  const toPublish = [...prepared.entries()].flatMap(([record, p]) =>
-    "entry" in p ? [{ record, entry: p.entry }] : [],
-  );
+  const planned = event.Records.map((record) => {
+    try {
+      return planRecord(changeOf(record));
+    } catch (error) {
+      return { error: error as Error };
+    }
+  });
   startInvocation(
     context,
-    [...new Set(toPublish.map((p) => p.entry.correlationId))].join(",") || undefined,
+    [...new Set(plannedEntries(planned).map((entry) => entry.correlationId))].join(",") ||
+      undefined,
   );
 
   return instrumented(async () => {
-    const outcomes = await publishEvents(
-      eventBridge,
-      toPublish.map((p) => p.entry),
-      { busName: Resource.Bus.name, traceHeader: process.env._X_AMZN_TRACE_ID },
-    );
-    const results = new Map(toPublish.map((p, i) => [p.record, outcomes[i]!]));
-    count("EventsPublished", outcomes.filter((o) => o.ok).length);
+    const outcomes = await publishPlanned(eventBridge, planned, {
+      busName: Resource.Bus.name,
+      traceHeader: process.env._X_AMZN_TRACE_ID,
+    });
+    const byRecord = new Map(event.Records.map((record, i) => [record, outcomes[i]!]));
+    count("EventsPublished", outcomes.filter((o) => o.outcome === "published").length);
 
     const recordHandler = async (record: DynamoDBRecord) => {
-      const p = prepared.get(record);
-      if (!p || "skip" in p) return;
-      if ("error" in p) {
-        logger.error("stream record is not an order we can publish", { error: p.error });
-        throw p.error;
+      const result = byRecord.get(record);
+      if (!result || result.outcome === "skipped") return;
+      if (result.outcome === "invalid") {
+        logger.error("stream record is not an order we can publish", { error: result.error });
+        throw result.error;
       }
-      const log = recordLogger(p.entry.correlationId, { order_id: p.entry.orderId });
-      const outcome = results.get(record);
-      if (!outcome?.ok) {
-        log.error("event not published", { detailType: p.entry.DetailType, error: outcome?.error });
-        throw new Error(`PutEvents failed for ${p.entry.eventId}: ${outcome?.error}`);
+      const { entry } = result;
+      const log = recordLogger(entry.correlationId, { order_id: entry.orderId });
+      if (result.outcome === "failed") {
+        log.error("event not published", { detailType: entry.DetailType, error: result.error });
+        throw new Error(`PutEvents failed for ${entry.eventId}: ${result.error}`);
       }
       log.info("event published", {
-        detailType: p.entry.DetailType,
-        eventId: p.entry.eventId,
-        eventBridgeId: outcome.eventBridgeId,
+        detailType: entry.DetailType,
+        eventId: entry.eventId,
+        eventBridgeId: result.eventBridgeId,
       });
     };
     return processPartialResponse(

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { detailTypes } from "../topology/resources";
 import { eventFor } from "./build";
 import { OrderPlacedV1, OrderStatusChangedV1 } from "./contracts";
+import { matchOutcomes, planRecord } from "./outbox";
 import { chunk, publishEvents } from "./publisher";
+import { unwrapSns } from "./sns";
 
 const order = {
   pk: "ORDER#ord_1",
@@ -149,5 +151,53 @@ describe("PutEvents batching", () => {
       sleep: async () => {},
     });
     expect(outcomes[0]).toEqual({ ok: false, error: "ThrottlingException: " });
+  });
+});
+
+describe("the outbox's record outcomes", () => {
+  it("gives each record its own event's outcome, records without an event not shifting the rest", () => {
+    const planned = [
+      planRecord({ eventName: "INSERT", oldImage: undefined, newImage: order }),
+      planRecord({ eventName: "MODIFY", oldImage: order, newImage: { ...order } }),
+      planRecord({
+        eventName: "INSERT",
+        oldImage: undefined,
+        newImage: { ...order, sk: "META", status: 7 },
+      }),
+      planRecord({
+        eventName: "MODIFY",
+        oldImage: order,
+        newImage: { ...order, status: "FULFILLED" },
+      }),
+    ];
+    expect(planned.map((p) => Object.keys(p)[0])).toEqual(["entry", "skip", "error", "entry"]);
+    const outcomes = matchOutcomes(planned, [
+      { ok: false, error: "ThrottlingException: " },
+      { ok: true, eventBridgeId: "eb-2" },
+    ]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(["failed", "skipped", "invalid", "published"]);
+    expect(outcomes[0]).toMatchObject({ entry: { DetailType: detailTypes.OrderPlaced } });
+    expect(outcomes[3]).toMatchObject({
+      eventBridgeId: "eb-2",
+      entry: { DetailType: detailTypes.OrderStatusChanged },
+    });
+  });
+});
+
+describe("the SNS envelope", () => {
+  const event = { "detail-type": "OrderPlaced.v1", detail: { orderId: "ord_1" } };
+  it("unwraps a notification's message, and leaves a raw delivery as it is", () => {
+    expect(
+      unwrapSns({ Type: "Notification", MessageId: "m", Message: JSON.stringify(event) }),
+    ).toEqual(event);
+    expect(unwrapSns(event)).toBe(event);
+    expect(unwrapSns({ Type: "SubscriptionConfirmation", Message: "{}" })).toEqual({
+      Type: "SubscriptionConfirmation",
+      Message: "{}",
+    });
+  });
+  it("keeps an envelope whose message is not JSON", () => {
+    const envelope = { Type: "Notification", Message: "not json" };
+    expect(unwrapSns(envelope)).toBe(envelope);
   });
 });

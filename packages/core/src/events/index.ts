@@ -1,3 +1,5 @@
 export * from "./build";
 export * from "./contracts";
+export * from "./outbox";
 export * from "./publisher";
+export * from "./sns";

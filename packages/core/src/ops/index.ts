@@ -1,3 +1,4 @@
+import { unwrapSns } from "../events/sns";
 import { appendToOrder, journalEntry } from "../journal";
 import type { OrdersDb } from "../order/repository";
 
@@ -33,13 +34,8 @@ export function orderOfMessage(body: string): MessageRef | undefined {
         correlationId: typeof record.correlationId === "string" ? record.correlationId : "unknown",
       };
     }
-    if (typeof record.Message === "string") {
-      try {
-        return visit(JSON.parse(record.Message), depth + 1);
-      } catch {
-        return undefined;
-      }
-    }
+    const inner = unwrapSns(record);
+    if (inner !== record) return visit(inner, depth + 1);
     const pk = (record.pk as { S?: string } | undefined)?.S ?? record.pk;
     if (typeof pk === "string" && pk.startsWith("ORDER#")) {
       return { orderId: pk.slice("ORDER#".length), correlationId: "unknown" };

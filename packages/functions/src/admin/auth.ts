@@ -1,3 +1,4 @@
+import { groupsOf, ListClaim } from "@orders/core/auth";
 import { createMiddleware } from "hono/factory";
 import { AdminError } from "./errors";
 import type { AdminEnv, SecurityLog } from "./types";
@@ -5,18 +6,10 @@ import type { AdminEnv, SecurityLog } from "./types";
 // The operator group is checked here, not by the gateway: API Gateway's JWT
 // authorizer only verifies the token and its scopes. It hands the claims over
 // as strings, and a list claim such as `cognito:groups` arrives rendered as
-// "[ops other]" (several groups) or "ops" (one), so both shapes are parsed.
+// "[ops other]" (several groups) or "ops" (one): core's GroupsClaim reads both.
 
-export function parseGroups(claim: unknown): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== "string") return [];
-  const text = claim.trim();
-  const inner = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
-  return inner
-    .split(/[\s,]+/)
-    .map((group) => group.replace(/^"|"$/g, ""))
-    .filter(Boolean);
-}
+/** The groups claim in any of its shapes (@orders/core/auth). */
+export const parseGroups = (claim: unknown): string[] => ListClaim.parse(claim);
 
 export const requireOperator = (operatorGroup: () => string, log: SecurityLog) =>
   createMiddleware<AdminEnv>(async (c, next) => {
@@ -29,7 +22,7 @@ export const requireOperator = (operatorGroup: () => string, log: SecurityLog) =
       log.refused({ reason: "NO_CLAIMS", ...where });
       throw new AdminError("UNAUTHORIZED", "Sign in first: no verified token claims", 401);
     }
-    const groups = parseGroups(claims["cognito:groups"]);
+    const groups = groupsOf(claims);
     if (!groups.includes(operatorGroup())) {
       log.refused({ reason: "NOT_OPERATOR", sub, groups, ...where });
       throw new AdminError(

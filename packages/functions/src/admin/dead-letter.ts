@@ -1,3 +1,4 @@
+import { unwrapSns } from "@orders/core/events";
 import type { DeadLetter } from "./schemas";
 
 // What an operator needs to know about a dead letter, whichever of the DLQ
@@ -35,10 +36,7 @@ const str = (value: unknown) => (typeof value === "string" ? value : null);
 export function innerPayload(body: string | undefined): Obj | undefined {
   const parsed = asObj(tryJson(body));
   if (!parsed) return undefined;
-  if (parsed.Type === "Notification" && typeof parsed.Message === "string") {
-    return asObj(tryJson(parsed.Message)) ?? parsed;
-  }
-  return parsed;
+  return asObj(unwrapSns(parsed)) ?? parsed;
 }
 
 export function describeDeadLetter(message: ReceivedMessage): DeadLetter {

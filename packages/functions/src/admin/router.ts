@@ -1,4 +1,5 @@
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OrderId } from "@orders/core/order";
 import { ErrorBody } from "./schemas";
 import type { AdminEnv } from "./types";
 
@@ -36,3 +37,11 @@ export const jsonRequest = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const operatorActor = (username: string) => `operator:${username}`;
+
+/** An order id in a route's path: core's OrderId, so a malformed one is a 400 before any read. */
+export const OrderIdParam = z.object({
+  orderId: OrderId.meta({
+    param: { name: "orderId", in: "path" },
+    example: "ord_0123456789abcdef0123456789abcdef",
+  }),
+});

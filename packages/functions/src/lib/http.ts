@@ -1,3 +1,4 @@
+import { groupsOf, ListClaim } from "@orders/core/auth";
 import { isDomainError } from "@orders/core/errors";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -64,26 +65,7 @@ export function caller(event: HttpEvent): Caller {
   const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
   return {
     sub: typeof claims.sub === "string" && claims.sub ? claims.sub : undefined,
-    groups: listClaim(claims["cognito:groups"]),
-    scopes: listClaim(claims.scope),
+    groups: groupsOf(claims),
+    scopes: ListClaim.parse(claims.scope),
   };
-}
-
-export function listClaim(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== "string" || !value.trim()) return [];
-  const text = value.trim();
-  if (text.startsWith("[") && text.endsWith("]")) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      // API Gateway's "[a b]" form
-    }
-    return text
-      .slice(1, -1)
-      .split(/[\s,]+/)
-      .filter(Boolean);
-  }
-  return text.split(/[\s,]+/).filter(Boolean);
 }

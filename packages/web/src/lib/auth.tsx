@@ -1,3 +1,4 @@
+import { groupsOf } from "@orders/core/auth";
 import { auth as authSpec } from "@orders/core/topology";
 import { type User, UserManager, WebStorageStateStore } from "oidc-client-ts";
 import { createContext, type ReactNode, use, useEffect, useMemo, useState } from "react";
@@ -42,12 +43,7 @@ function claimsOf(jwt: string): Record<string, unknown> {
 
 export function toSession(user: User): Session {
   const claims = { ...user.profile, ...claimsOf(user.access_token) } as Record<string, unknown>;
-  const raw = claims["cognito:groups"];
-  const groups = Array.isArray(raw)
-    ? raw.map(String)
-    : typeof raw === "string"
-      ? raw.split(/[\s,]+/)
-      : [];
+  const groups = groupsOf(claims);
   const name = String(
     claims.email ?? claims.username ?? claims["cognito:username"] ?? user.profile.sub,
   );

@@ -1,15 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AdminPorts } from "../ports";
-import { errorResponses, jsonBody, jsonRequest, newRouter } from "../router";
+import { errorResponses, jsonBody, jsonRequest, newRouter, OrderIdParam } from "../router";
 import { ApprovalView, DecisionRequest } from "../schemas";
 import type { SecurityLog } from "../types";
-
-const OrderIdParam = z.object({
-  orderId: z
-    .string()
-    .regex(/^ord_[0-9a-f]{32}$/, "not an order id")
-    .openapi({ param: { name: "orderId", in: "path" } }),
-});
 
 export const approvalRoutes = (ports: AdminPorts, log: SecurityLog) =>
   newRouter()

@@ -1,18 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { notFound } from "../errors";
 import type { AdminPorts } from "../ports";
-import { errorResponses, jsonBody, newRouter } from "../router";
+import { errorResponses, jsonBody, newRouter, OrderIdParam } from "../router";
 import { LogLine, OrderDetail, OrderStatus, OrderSummary } from "../schemas";
-
-const OrderIdParam = z.object({
-  orderId: z
-    .string()
-    .regex(/^ord_[0-9a-f]{32}$/, "not an order id")
-    .openapi({
-      param: { name: "orderId", in: "path" },
-      example: "ord_0123456789abcdef0123456789abcdef",
-    }),
-});
 
 const isoDate = z.iso.datetime({ offset: true });
 
