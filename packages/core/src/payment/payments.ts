@@ -1,21 +1,7 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { DomainError, isConditionalCheckFailed } from "../errors";
-import {
-  appendJournalExpression,
-  type JournalEntry,
-  journalEntry,
-  journalNames,
-  journalValues,
-} from "../journal";
+import { DomainError } from "../errors";
+import { journalEntry } from "../journal";
 import { paymentKey } from "../order/keys";
 import { formatCents } from "../order/pricing";
-import { getOrderItems } from "../order/repository";
-import { OrderRecord } from "../order/schema";
 import {
   PaymentDeclined,
   PaymentNotCapturable,
@@ -29,16 +15,22 @@ import {
   ProviderUnavailable,
   providerKeys,
 } from "./provider";
-import { type Authorization, PaymentRecord, type PaymentStatus } from "./schema";
+import {
+  getOrderAndPayment,
+  getPayment,
+  movePayment,
+  type PaymentsDb,
+  putPayment,
+} from "./repository";
+import type { Authorization, PaymentStatus } from "./schema";
 
 // The pipeline's side of payments: the payment worker authorises (seed §6),
 // the saga captures, and compensation voids or refunds. The PAYMENT item is
-// the single source of truth; each transition is a conditional write, and
-// every provider call carries an idempotency key per (order, operation).
+// the single source of truth; each transition is a conditional write
+// (./repository.ts), and every provider call (./provider.ts) carries an
+// idempotency key per (order, operation).
 
-export interface PaymentsDeps {
-  doc: DynamoDBDocumentClient;
-  ordersTable: string;
+export interface PaymentsDeps extends PaymentsDb {
   provider: PaymentProvider;
   now?: () => Date;
 }
@@ -49,70 +41,6 @@ interface Step {
 }
 
 const nowIso = (deps: PaymentsDeps) => (deps.now?.() ?? new Date()).toISOString();
-
-export async function getPayment(
-  deps: Pick<PaymentsDeps, "doc" | "ordersTable">,
-  orderId: string,
-): Promise<PaymentRecord | undefined> {
-  const { Item } = await deps.doc.send(
-    new GetCommand({ TableName: deps.ordersTable, Key: paymentKey(orderId), ConsistentRead: true }),
-  );
-  return Item ? PaymentRecord.parse(Item) : undefined;
-}
-
-async function putPayment(deps: PaymentsDeps, record: PaymentRecord): Promise<boolean> {
-  try {
-    await deps.doc.send(
-      new PutCommand({
-        TableName: deps.ordersTable,
-        Item: record,
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
-}
-
-async function movePayment(
-  deps: PaymentsDeps,
-  orderId: string,
-  from: PaymentStatus,
-  to: PaymentStatus,
-  entry: JournalEntry,
-  set: Record<string, unknown> = {},
-): Promise<boolean> {
-  const names: Record<string, string> = { ...journalNames, "#status": "status" };
-  const values: Record<string, unknown> = {
-    ...journalValues(entry),
-    ":from": from,
-    ":to": to,
-    ":at": entry.at,
-  };
-  const extra = Object.entries(set).map(([name, value], i) => {
-    names[`#x${i}`] = name;
-    values[`:x${i}`] = value;
-    return `#x${i} = :x${i}`;
-  });
-  try {
-    await deps.doc.send(
-      new UpdateCommand({
-        TableName: deps.ordersTable,
-        Key: paymentKey(orderId),
-        UpdateExpression: `SET ${["#status = :to", "updatedAt = :at", ...extra, appendJournalExpression].join(", ")}`,
-        ConditionExpression: "#status = :from",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
-}
 
 export type AuthorizeOutcome =
   | { outcome: "authorized" | "declined"; authorizationId: string }
@@ -129,10 +57,7 @@ export async function authorizeOrderPayment(
   deps: PaymentsDeps,
   step: Step,
 ): Promise<AuthorizeOutcome> {
-  // The order and its payment share a partition: one consistent query reads both.
-  const items = await getOrderItems(deps, step.orderId);
-  const paymentItem = items.find((item) => item.sk === "PAYMENT");
-  const existing = paymentItem ? PaymentRecord.parse(paymentItem) : undefined;
+  const { order, payment: existing } = await getOrderAndPayment(deps, step.orderId);
   if (existing?.tombstone) {
     // An earlier attempt may have authorised and died before recording it.
     const voided = await voidLiveAuthorizations(deps, step, "payment-worker");
@@ -142,9 +67,7 @@ export async function authorizeOrderPayment(
   }
   if (existing) return { outcome: "already-recorded", status: existing.status };
 
-  const meta = items.find((item) => item.sk === "META");
-  if (!meta) throw new DomainError("ORDER_NOT_FOUND", `Order ${step.orderId} does not exist`, 404);
-  const order = OrderRecord.parse(meta);
+  if (!order) throw new DomainError("ORDER_NOT_FOUND", `Order ${step.orderId} does not exist`, 404);
   const authorization = await deps.provider.authorize(
     {
       orderId: order.orderId,
