@@ -1,0 +1,9 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config";
+
+// `pnpm test:unit`: the whole Vitest suite less the tests that need an engine
+// (DynamoDB Local, fauxqs, the local cloud, the AWS CLI). Those are named
+// `*.integration.test.ts`, wherever they live, so the tier follows files as
+// they move. The offline synth (infra/graph.test.ts) stays: it is SST's
+// platform under Pulumi's mocks, no engine and no network, a few seconds.
+export default mergeConfig(base, defineConfig({ test: { exclude: ["**/*.integration.test.ts"] } }));
