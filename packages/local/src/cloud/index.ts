@@ -292,6 +292,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           services.stepFunctions
             ? services.stepFunctions.handle(a, b)
             : unavailable("Step Functions"),
+        executionOfTaskToken: (token) => services.stepFunctions?.executionOfTaskToken(token),
       },
       get lambda() {
         return services.runner;

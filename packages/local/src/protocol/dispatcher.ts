@@ -155,19 +155,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (!("service" in routed)) return routed;
     const { service, request } = routed;
     const authorization = authorizationOf(service, request);
-    if (!authorization)
-      return (
-        service.unknownOperation?.(request) ??
-        errorReply(
-          request,
-          new AwsError("UnknownOperationException", `Unknown operation ${request.operation}`),
-        )
-      );
     const run = (i: number): Promise<AwsResponse> =>
       i === middleware.length
         ? service.handle(request)
-        : middleware[i]!(request, authorization, () => run(i + 1));
+        : middleware[i]!(request, authorization!, () => run(i + 1));
     try {
+      // An operation without a declaration is not served: it never reaches the middleware.
+      if (!authorization)
+        return (
+          (await service.unknownOperation?.(request)) ??
+          errorReply(
+            request,
+            new AwsError("UnknownOperationException", `Unknown operation ${request.operation}`),
+          )
+        );
       return await run(0);
     } catch (error) {
       if (error instanceof AwsError)

@@ -22,22 +22,26 @@ export interface JsonServiceDefinition {
   api: () => ApiHandler | undefined;
   /** What to call it in the 503 (default: the target prefix). */
   title?: string;
+  /** The service answers operations it does not have itself (its own message). */
+  answersUnknown?: boolean;
 }
 
 export function jsonService(def: JsonServiceDefinition): AwsService {
   const contentType = jsonContentType(def.version);
   const errorReply = (request: AwsRequest, error: AwsError) =>
     jsonReply(request, error.status, jsonErrorBody(error.code, error.message), contentType);
-  return {
+  const service: AwsService = {
     name: def.name,
     routes: { targets: [def.target] },
     operations: def.operations,
     errorReply,
     unknownOperation: (request) =>
-      errorReply(
-        request,
-        new AwsError("UnknownOperationException", `Unknown operation ${request.operation}`),
-      ),
+      def.answersUnknown
+        ? service.handle(request)
+        : errorReply(
+            request,
+            new AwsError("UnknownOperationException", `Unknown operation ${request.operation}`),
+          ),
     async handle(request) {
       const api = def.api();
       if (!api)
@@ -48,4 +52,5 @@ export function jsonService(def: JsonServiceDefinition): AwsService {
       return jsonReply(request, out.status, out.body, contentType);
     },
   };
+  return service;
 }

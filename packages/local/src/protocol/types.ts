@@ -79,7 +79,7 @@ export interface AwsService {
   authorizeAny?: Authorize;
   handle(request: AwsRequest): Promise<AwsResponse>;
   /** The service's own answer to an operation it does not have (default: UnknownOperationException). */
-  unknownOperation?(request: AwsRequest): AwsResponse;
+  unknownOperation?(request: AwsRequest): AwsResponse | Promise<AwsResponse>;
   /** An AwsError (thrown by the service or a middleware) in the service's own shape. */
   errorReply?(request: AwsRequest, error: import("./errors").AwsError): AwsResponse;
 }

@@ -1,8 +1,6 @@
 // Test and benchmark wiring: fauxqs on loopback with an ephemeral port, the local EventBridge
 // behind its HTTP listener, and real SDK clients for both.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -23,8 +21,9 @@ import type {
 import {
   createAwsDeliverer,
   createEventBridge,
-  createEventBridgeListener,
+  eventBridgeService,
 } from "../../src/services/eventbridge";
+import { serveAwsServices } from "../aws-server";
 
 export const ACCOUNT = "012345679012";
 export const REGION = "us-east-1";
@@ -113,12 +112,11 @@ export async function startBridge(
       ...o,
     });
   const bridge = { eb: make(overrides) } as Bridge;
-  // The listener always talks to the current instance, so clients survive a restart.
-  const server: Server = createServer(
-    createEventBridgeListener({ handle: (a, b) => bridge.eb.handle(a, b) }),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The dispatcher always talks to the current instance, so clients survive a restart.
+  const server = await serveAwsServices([
+    eventBridgeService(() => bridge.eb, { region: REGION, accountId: ACCOUNT }),
+  ]);
+  const endpoint = server.url;
   bridge.endpoint = endpoint;
   bridge.dataDir = dataDir;
   bridge.client = new EventBridgeClient({ endpoint, region: REGION, credentials, maxAttempts: 1 });
@@ -129,8 +127,7 @@ export async function startBridge(
   bridge.stop = async () => {
     bridge.client.destroy();
     await bridge.eb.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
   return bridge;

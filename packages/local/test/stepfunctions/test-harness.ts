@@ -1,7 +1,5 @@
 // Test harness: the runtime behind its real HTTP listener, driven by @aws-sdk/client-sfn.
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,12 +11,14 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import type { AwsServer } from "../../src/protocol";
 import type {
   ServiceIntegrations,
   StepFunctions,
   StepFunctionsOptions,
 } from "../../src/services/stepfunctions";
-import { createStepFunctions, createStepFunctionsListener } from "../../src/services/stepfunctions";
+import { createStepFunctions, stepFunctionsService } from "../../src/services/stepfunctions";
+import { serveAwsServices } from "../aws-server";
 
 export const ROLE = "arn:aws:iam::000000000000:role/saga";
 
@@ -75,7 +75,7 @@ export class UserError extends Error {
 export interface Harness {
   sfn: StepFunctions;
   client: SFNClient;
-  server: Server;
+  server: AwsServer;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -93,9 +93,10 @@ export async function startHarness(
     integrations,
     ...options,
   });
-  const server = createServer(createStepFunctionsListener(sfn));
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const client = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const server = await serveAwsServices([
+    stepFunctionsService(() => sfn, { region: "us-east-1", accountId: "000000000000" }),
+  ]);
+  const client = clientFor(server.url);
   return {
     sfn,
     client,
@@ -103,8 +104,7 @@ export async function startHarness(
     dataDir: dir,
     async stop() {
       client.destroy();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await server.close();
       await sfn.close();
     },
   };

@@ -1,8 +1,6 @@
 // Throughput of the local Step Functions runtime through its HTTP API, reported next to
 // aws-local-stepfunctions' own in-process rate measured in the same run.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,8 +11,9 @@ import {
 } from "@aws-sdk/client-sfn";
 import {
   createStepFunctions,
-  createStepFunctionsListener,
+  stepFunctionsService,
 } from "@orders/local/services/stepfunctions/index";
+import { serveAwsServices } from "@orders/local/test/aws-server";
 import { StateMachine } from "aws-local-stepfunctions";
 
 export interface StepFunctionsBench {
@@ -90,10 +89,12 @@ export async function benchStepFunctions(
       aws: async () => ({}),
     },
   });
-  const server = createServer(createStepFunctionsListener(sfn));
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  // Through the dispatcher and middleware :4566 uses, as a client would reach it.
+  const server = await serveAwsServices([
+    stepFunctionsService(() => sfn, { region: "us-east-1", accountId: "000000000000" }),
+  ]);
   const client = new SFNClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: server.url,
     region: "us-east-1",
     credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
   });
@@ -137,8 +138,7 @@ export async function benchStepFunctions(
     };
   } finally {
     client.destroy();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await server.close();
     await sfn.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -2,4 +2,5 @@
 // Lambda runner writes), read through FilterLogEvents and Logs Insights queries.
 
 export { type LogLine, type LogStore, openLogStore } from "./log-store";
+export { cloudWatchLogsService } from "./operations";
 export { type CloudWatchLogs, createCloudWatchLogs } from "./service";

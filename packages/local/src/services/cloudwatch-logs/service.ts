@@ -222,6 +222,8 @@ export function createCloudWatchLogs(options: CloudWatchLogsOptions) {
   };
 
   return {
+    /** The actions `handle` answers (each has an IAM declaration in operations.ts). */
+    operations: Object.keys(operations),
     async handle(action: string, body: unknown): Promise<ServiceResponse> {
       const operation = operations[action];
       if (!operation)

@@ -96,6 +96,7 @@ export function createEventBridge(options: EventBridgeOptions): EventBridge {
 
   return {
     handle,
+    operations: Object.keys(actions),
     async putEvents(entries: PutEventsEntry[]) {
       const normalised = entries.map((e) => ({
         ...e,

@@ -56,6 +56,8 @@ export interface PutEventsResult {
 export interface EventBridge {
   /** One API action (`PutEvents`, `PutRule`, …) with its parsed JSON body (or the raw text). */
   handle(action: string, body: unknown): Promise<ApiResponse>;
+  /** The actions `handle` answers (each has an IAM declaration in operations.ts). */
+  readonly operations: readonly string[];
   /** PutEvents for in-process callers; throws the same errors the API returns. */
   putEvents(entries: PutEventsEntry[]): Promise<PutEventsResult>;
   /** Resolves when no delivery is due now or in flight (tests, benchmarks). */

@@ -3,7 +3,6 @@
 // a Pass/Wait/Succeed machine created, listed, started, described until it succeeds, its
 // history (paged by the CLI) and executions listed, and AWS's error shape for bad calls.
 import { rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWS_CLI, type AwsCli, awsCli } from "../../../test/aws-cli";
 import {
@@ -24,7 +23,7 @@ let cli: AwsCli;
 beforeAll(async () => {
   cli = awsCli(() => endpoint);
   h = await startHarness(fakeIntegrations().integrations);
-  endpoint = `http://127.0.0.1:${(h.server.address() as AddressInfo).port}`;
+  endpoint = h.server.url;
 });
 
 afterAll(async () => {

@@ -391,6 +391,10 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       }
     },
 
+    operations: Object.keys(actions),
+
+    executionOfTaskToken: (token) => (closed ? undefined : store.token(token)?.executionArn),
+
     /** Stops timers and closes the database without touching any execution's state. */
     async close() {
       if (closed) return;

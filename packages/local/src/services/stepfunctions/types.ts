@@ -48,6 +48,10 @@ export interface ApiResponse {
 
 export interface StepFunctions {
   handle(action: string, body: unknown): Promise<ApiResponse>;
+  /** The actions `handle` answers (each has an IAM declaration in operations.ts). */
+  readonly operations: readonly string[];
+  /** The execution that issued a task token (what a callback is authorised on). */
+  executionOfTaskToken(token: string): string | undefined;
   close(): Promise<void>;
 }
 
