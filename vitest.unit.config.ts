@@ -6,4 +6,10 @@ import base from "./vitest.config";
 // `*.integration.test.ts`, wherever they live, so the tier follows files as
 // they move. The offline synth (infra/graph.test.ts) stays: it is SST's
 // platform under Pulumi's mocks, no engine and no network, a few seconds.
-export default mergeConfig(base, defineConfig({ test: { exclude: ["**/*.integration.test.ts"] } }));
+// ORDERS_TEST_TIER makes an engine's starter refuse, so a misnamed file fails here, loudly.
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: { exclude: ["**/*.integration.test.ts"], env: { ORDERS_TEST_TIER: "unit" } },
+  }),
+);

@@ -88,6 +88,11 @@ export interface DynamoDbLocal {
 }
 
 export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  // `pnpm test:unit` selects its files by name; this catches a file that needs the engine anyway.
+  if (process.env.ORDERS_TEST_TIER === "unit")
+    throw new Error(
+      "DynamoDB Local is an engine: a test that starts it is named *.integration.test.ts, and pnpm test:unit runs none",
+    );
   const port = await freePort();
   const child: ChildProcess = spawn(
     "java",
