@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AwsError } from "./errors";
+import { AwsError } from "../protocol";
 
 // SQS dead-letter queue redrive (StartMessageMoveTask, ListMessageMoveTasks,
 // CancelMessageMoveTask), which fauxqs does not implement. A task moves the

@@ -1,4 +1,4 @@
-import { xmlEscape } from "./errors";
+import { xmlEscape } from "../protocol";
 
 // SQS's query protocol (form-encoded `Action=...` requests, XML replies), which
 // Debian's awscli 2.9.19 still speaks, translated to and from the JSON protocol

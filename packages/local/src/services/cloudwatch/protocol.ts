@@ -1,4 +1,4 @@
-import { xmlEscape } from "../../aws-endpoint/errors";
+import { xmlEscape } from "../../protocol";
 import { CborError, decodeCbor, encodeCbor } from "./cbor";
 import {
   type CloudWatch,

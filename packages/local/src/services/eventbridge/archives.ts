@@ -2,10 +2,15 @@
 // batch's deliveries and the replay's cursor commit together, so a restart resumes where it
 // stopped without replaying an event twice.
 
+import {
+  archiveArn,
+  eventBusArn as busArn,
+  busNameOf,
+  pageOfItems,
+  replayArn,
+} from "../../protocol";
 import * as Api from "./api-schemas";
-import { archiveArn, busArn, busNameOf, replayArn } from "./arns";
-import { apiError, notFound, validationError } from "./errors";
-import { paginate } from "./pagination";
+import { apiError, invalidNextToken, notFound, validationError } from "./errors";
 import { parsePattern } from "./pattern";
 import { type Context, routeEvent } from "./routing";
 import type { ArchiveRecord, ReplayRecord } from "./types";
@@ -92,7 +97,13 @@ export function listArchives(ctx: Context, body: unknown) {
     .filter((a) => !input.NamePrefix || a.name.startsWith(input.NamePrefix))
     .filter((a) => !input.EventSourceArn || a.sourceArn === input.EventSourceArn)
     .filter((a) => !input.State || a.state === input.State);
-  const { page, NextToken } = paginate(all, "archives", input.Limit, input.NextToken);
+  const { page, nextToken: NextToken } = pageOfItems(
+    all,
+    "archives",
+    input.Limit ?? 100,
+    input.NextToken,
+    invalidNextToken,
+  );
   return {
     Archives: page.map((a) => {
       const { Description: _d, EventPattern: _p, ...summary } = describeArchive(ctx, a);
@@ -190,7 +201,13 @@ export function listReplays(ctx: Context, body: unknown) {
     .filter((r) => !input.NamePrefix || r.name.startsWith(input.NamePrefix))
     .filter((r) => !input.State || r.state === input.State)
     .filter((r) => !input.EventSourceArn || r.archiveArn === input.EventSourceArn);
-  const { page, NextToken } = paginate(all, "replays", input.Limit, input.NextToken);
+  const { page, nextToken: NextToken } = pageOfItems(
+    all,
+    "replays",
+    input.Limit ?? 100,
+    input.NextToken,
+    invalidNextToken,
+  );
   return {
     Replays: page.map((r) => {
       const { Description: _d, Destination: _dest, ...summary } = describeReplay(r);

@@ -2,7 +2,7 @@
 // under the target's RetryPolicy, and send what cannot be delivered to the rule's DLQ with
 // AWS's message attributes. A row is deleted only after its send succeeded (or was given up),
 // so a killed process redelivers at least once.
-import { serviceOf } from "./arns";
+import { serviceOf } from "../../protocol";
 import { backoffDelay, classifyFailure, retryPolicyOf } from "./retry-policy";
 import type { Store } from "./store";
 import type { DeliveryRecord, TargetDeliverer } from "./types";

@@ -2,7 +2,7 @@
 // documents) reject the whole call before anything is written; entry-level problems fail
 // only that entry. Accepted entries are routed and committed in one transaction first.
 import { randomUUID } from "node:crypto";
-import { busNameOf } from "./arns";
+import { busNameOf } from "../../protocol";
 import { validationError } from "./errors";
 import { type Context, formatTime, routeEvent } from "./routing";
 import type { PutEventsResult } from "./types";

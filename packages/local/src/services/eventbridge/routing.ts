@@ -1,6 +1,6 @@
 // Matching one event against a bus's rules and archives, writing the resulting deliveries and
 // archive rows. Callers run it inside a Store transaction, before they acknowledge anything.
-import { busArn, type Scope } from "./arns";
+import { eventBusArn as busArn, type Scope } from "../../protocol";
 import type { DeliveryWorker } from "./delivery";
 import { targetPayload } from "./input-transform";
 import { type CompiledPattern, parsePattern } from "./pattern";

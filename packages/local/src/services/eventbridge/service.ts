@@ -1,5 +1,6 @@
 // The local EventBridge: one `handle(action, body)` for every API action, backed by node:sqlite
 // and a delivery worker. Validation happens before any write, so bad input changes nothing.
+import { AwsError, eventBusArn as busArn, busNameOf, pageOfItems, ruleArn } from "../../protocol";
 import * as Api from "./api-schemas";
 import {
   cancelReplay,
@@ -12,11 +13,9 @@ import {
   resumeReplays,
   startReplay,
 } from "./archives";
-import { busArn, busNameOf, ruleArn } from "./arns";
 import { DeliveryWorker } from "./delivery";
-import { apiError, EventBridgeApiError, notFound, validationError } from "./errors";
+import { apiError, invalidNextToken, notFound, validationError } from "./errors";
 import { validateTargetInput } from "./input-transform";
-import { paginate } from "./pagination";
 import { InvalidEventPatternError, parsePattern } from "./pattern";
 import { putEvents } from "./put-events";
 import { type Context, RouteCache } from "./routing";
@@ -77,8 +76,8 @@ export function createEventBridge(options: EventBridgeOptions): EventBridge {
       if (!run) throw apiError("UnknownOperationException", `Unknown operation ${action}`);
       return { status: 200, body: run(body) };
     } catch (err) {
-      if (err instanceof EventBridgeApiError)
-        return { status: err.status, body: { __type: err.type, message: err.message } };
+      if (err instanceof AwsError)
+        return { status: err.status, body: { __type: err.code, message: err.message } };
       if (err instanceof InvalidEventPatternError)
         return { status: 400, body: { __type: err.name, message: err.message } };
       console.error("[eventbridge] internal error", err);
@@ -105,7 +104,7 @@ export function createEventBridge(options: EventBridgeOptions): EventBridge {
       const out = await handle("PutEvents", { Entries: normalised });
       if (out.status !== 200) {
         const err = out.body as { __type: string; message: string };
-        throw new EventBridgeApiError(err.__type, err.message, out.status);
+        throw new AwsError(err.__type, err.message, out.status);
       }
       return out.body as ReturnType<typeof putEvents>;
     },
@@ -191,7 +190,13 @@ function makeActions(ctx: Context): Record<string, Action> {
       const all = store
         .listBuses()
         .filter((b) => !input.NamePrefix || b.name.startsWith(input.NamePrefix));
-      const { page, NextToken } = paginate(all, "buses", input.Limit, input.NextToken);
+      const { page, nextToken: NextToken } = pageOfItems(
+        all,
+        "buses",
+        input.Limit ?? 100,
+        input.NextToken,
+        invalidNextToken,
+      );
       return {
         EventBuses: page.map((b) => ({
           Name: b.name,
@@ -246,7 +251,13 @@ function makeActions(ctx: Context): Record<string, Action> {
       const all = store
         .listRules(bus.name)
         .filter((r) => !input.NamePrefix || r.name.startsWith(input.NamePrefix));
-      const { page, NextToken } = paginate(all, `rules/${bus.name}`, input.Limit, input.NextToken);
+      const { page, nextToken: NextToken } = pageOfItems(
+        all,
+        `rules/${bus.name}`,
+        input.Limit ?? 100,
+        input.NextToken,
+        invalidNextToken,
+      );
       return { Rules: page.map(describeRule), NextToken };
     },
     DeleteRule(body) {
@@ -293,11 +304,12 @@ function makeActions(ctx: Context): Record<string, Action> {
       const input = Api.parseInput(Api.ListTargetsByRule, body);
       const rule = ruleOrThrow(input.Rule, input.EventBusName);
       const all = store.listTargets(rule.bus, rule.name);
-      const { page, NextToken } = paginate(
+      const { page, nextToken: NextToken } = pageOfItems(
         all,
         `targets/${rule.arn}`,
-        input.Limit,
+        input.Limit ?? 100,
         input.NextToken,
+        invalidNextToken,
       );
       return { Targets: page, NextToken };
     },

@@ -1,16 +1,10 @@
-// ARN shapes Step Functions hands out and accepts.
+// The ARNs and names Step Functions accepts (their shapes: src/protocol/arns.ts).
 import { apiError } from "./errors";
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 export const isValidName = (name: unknown): name is string =>
   typeof name === "string" && NAME.test(name);
-
-export const stateMachineArn = (region: string, account: string, name: string) =>
-  `arn:aws:states:${region}:${account}:stateMachine:${name}`;
-
-export const executionArn = (region: string, account: string, sm: string, name: string) =>
-  `arn:aws:states:${region}:${account}:execution:${sm}:${name}`;
 
 /** Validates an ARN argument; AWS answers `InvalidArn` before looking anything up. */
 export function requireArn(value: unknown, kind: "stateMachine" | "execution", field: string) {

@@ -1,16 +1,8 @@
-// AWS JSON 1.0 errors: `{"__type": "...", "message": "..."}` with HTTP 400.
+// API errors use the shared AWS error model (src/protocol/errors.ts); the
+// runtime's own errors travel through Retry/Catch.
+import { AwsError } from "../../protocol";
 
-export class SfnApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
-
-export const apiError = (type: string, message: string) => new SfnApiError(type, message);
+export const apiError = (type: string, message: string) => new AwsError(type, message);
 
 /** Error raised inside an execution; `name` is what Retry/Catch `ErrorEquals` match. */
 export class StatesRuntimeError extends Error {

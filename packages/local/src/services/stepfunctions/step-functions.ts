@@ -1,9 +1,15 @@
 // The Step Functions API (AWS JSON 1.0 actions) over the durable runner.
 import { randomUUID } from "node:crypto";
-import { executionArn, isRoleArn, isValidName, requireArn, stateMachineArn } from "./arns";
+import {
+  AwsError,
+  decodePageToken,
+  executionArn,
+  pageOfRows,
+  stateMachineArn,
+} from "../../protocol";
+import { isRoleArn, isValidName, requireArn } from "./arns";
 import { parseDefinition } from "./definition";
-import { apiError, SfnApiError } from "./errors";
-import { nextTokenFor, pageOf } from "./pagination";
+import { apiError } from "./errors";
 import { ExecutionRunner, type RunnerDeps, TOKEN_PATTERN } from "./runner";
 import { StatusEventPump } from "./status-events";
 import { Store } from "./store";
@@ -27,6 +33,21 @@ function requireString(body: Body, field: string, max = Number.POSITIVE_INFINITY
   return v;
 }
 
+/** maxResults (0: the default 100) and the offset of nextToken, for a listing named `scope`. */
+function pageOf(body: Body, scope: string) {
+  const max = body.maxResults ?? 0;
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 0 || max > 1000) {
+    throw apiError("ValidationException", "maxResults must be an integer between 0 and 1000");
+  }
+  const offset =
+    body.nextToken === undefined || body.nextToken === null
+      ? 0
+      : decodePageToken(String(body.nextToken), scope, () =>
+          apiError("InvalidToken", "Invalid Token: 'Invalid token'"),
+        );
+  return { offset, limit: max === 0 ? 100 : max };
+}
+
 /** JSON text of at most 256 KB, as inputs and task outputs must be. */
 function jsonPayload(value: unknown, field: string, invalidType: string): string {
   const text = value === undefined || value === null ? "{}" : value;
@@ -47,6 +68,7 @@ function jsonPayload(value: unknown, field: string, invalidType: string): string
 
 export function createStepFunctions(options: StepFunctionsOptions): StepFunctions {
   const { accountId, region, integrations } = options;
+  const arnScope = { region, accountId };
   const now = options.now ?? Date.now;
   const store = new Store(options.dataDir, { statusEvents: Boolean(options.emitStatusChange) });
   const runners = new Map<string, ExecutionRunner>();
@@ -130,7 +152,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
         );
       }
       const at = now();
-      const arn = stateMachineArn(region, accountId, name);
+      const arn = stateMachineArn(arnScope, name);
       store.putMachine({ arn, name, definition, roleArn, type, created: at, updated: at });
       return { stateMachineArn: arn, creationDate: seconds(at) };
     },
@@ -153,7 +175,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
     ListStateMachines(body) {
       const { offset, limit } = pageOf(body, "machines");
       const all = store.machines().slice(offset, offset + limit + 1);
-      const { items, nextToken } = nextTokenFor(all, offset, limit, "machines");
+      const { items, nextToken } = pageOfRows(all, offset, limit, "machines");
       return {
         stateMachines: items.map((m) => ({
           stateMachineArn: m.arn,
@@ -193,7 +215,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       if (!isValidName(name)) throw apiError("InvalidName", `Invalid Name: '${name}'`);
       const input = jsonPayload(body.input, "input", "InvalidExecutionInput");
       const m = machineOr404(smArn);
-      const arn = executionArn(region, accountId, m.name, name);
+      const arn = executionArn(arnScope, m.name, name);
       const existing = store.execution(arn);
       if (existing) {
         // Same name and input while running: the same execution (idempotent retry of a start).
@@ -251,7 +273,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       const { offset, limit } = pageOf(body, `executions:${smArn}:${status ?? ""}`);
       machineOr404(smArn);
       const rows = store.executions(smArn, status, offset, limit + 1);
-      const { items, nextToken } = nextTokenFor(
+      const { items, nextToken } = pageOfRows(
         rows,
         offset,
         limit,
@@ -277,7 +299,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       const { offset, limit } = pageOf(body, scope);
       executionOr404(arn);
       const rows = store.events(arn, reverse, offset, limit + 1);
-      const { items, nextToken } = nextTokenFor(rows, offset, limit, scope);
+      const { items, nextToken } = pageOfRows(rows, offset, limit, scope);
       return { events: items, ...(nextToken ? { nextToken } : {}) };
     },
 
@@ -385,8 +407,8 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       try {
         return { status: 200, body: fn(body as Body) };
       } catch (err) {
-        if (err instanceof SfnApiError)
-          return { status: 400, body: { __type: err.type, message: err.message } };
+        if (err instanceof AwsError)
+          return { status: err.status, body: { __type: err.code, message: err.message } };
         throw err;
       }
     },
