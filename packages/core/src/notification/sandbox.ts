@@ -1,20 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { transactionCancellationReasons } from "../errors";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { canonicalJson } from "../order/identity";
-import {
-  Delivery,
-  LedgerRequest,
-  type NotificationLedger,
-  type LedgerRequest as Request,
-  SendRequest,
-} from "./schema";
+import { getStoredAnswer, putDelivery, putRequest, queryLedger } from "./sandbox-ledger";
+import { Delivery, type LedgerRequest, type NotificationLedger, SendRequest } from "./schema";
 
 // The sandbox notification provider: a separate service with its own ledger
 // (NotificationLedgerTable), behaving like a real email/SMS API with
@@ -25,12 +13,8 @@ import {
 // delivery of its own, as with a provider that has no keys. Every answered
 // request is recorded apart from the deliveries, so the ledger shows N
 // requests and one delivery per key. Outages and latency are not its concern:
-// the local cloud applies them in front of its URL.
-//
-// Ledger items:
-//   pk = KEY#<idempotencyKey>  sk = KEY                        stored answer + request hash
-//   pk = REF#<reference>       sk = DELIVERY#<deliveryId>      the delivery
-//   pk = REF#<reference>       sk = REQUEST#<receivedAt>#<id>  one answered request
+// the local cloud applies them in front of its URL. The ledger's reads and
+// writes are in ./sandbox-ledger.ts.
 
 export interface NotificationSandboxDeps {
   doc: DynamoDBDocumentClient;
@@ -55,42 +39,23 @@ export const deliveryIdFor = (idempotencyKey: string) =>
   `ntf_${sha256(idempotencyKey).slice(0, 24)}`;
 
 export function createNotificationSandbox(deps: NotificationSandboxDeps) {
-  const table = deps.ledgerTable;
   const now = () => (deps.now?.() ?? new Date()).toISOString();
 
+  /** The key's stored answer, replayed; 409 if it answered another message. */
   async function storedResponse(key: string, hash: string) {
-    const { Item } = await deps.doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `KEY#${key}`, sk: "KEY" },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    if (Item.requestHash !== hash)
+    const stored = await getStoredAnswer(deps, key);
+    if (!stored) return undefined;
+    if (stored.requestHash !== hash)
       return error(
         409,
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used with a different message",
       );
-    return {
-      status: Item.statusCode as number,
-      body: JSON.parse(Item.body as string) as Record<string, unknown>,
-      replayed: true,
-    };
+    return { status: stored.status, body: stored.body, replayed: true };
   }
 
-  async function recordRequest(request: Omit<Request, "id" | "receivedAt">) {
-    const receivedAt = now();
-    const id = randomUUID();
-    const item = LedgerRequest.parse({ ...request, id, receivedAt });
-    await deps.doc.send(
-      new PutCommand({
-        TableName: table,
-        Item: { pk: `REF#${request.reference}`, sk: `REQUEST#${receivedAt}#${id}`, ...item },
-      }),
-    );
-  }
+  const recordRequest = (request: Omit<LedgerRequest, "id" | "receivedAt">) =>
+    putRequest(deps, { ...request, id: randomUUID(), receivedAt: now() });
 
   /** POST /v1/messages */
   async function send(
@@ -126,80 +91,26 @@ export function createNotificationSandbox(deps: NotificationSandboxDeps) {
       deliveredAt: now(),
     });
     const response: NotificationSandboxResponse = { status: 202, body: { delivery } };
-    const deliveryItem = {
-      Put: {
-        TableName: table,
-        Item: { pk: `REF#${message.reference}`, sk: `DELIVERY#${delivery.id}`, ...delivery },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    };
-    try {
-      await deps.doc.send(
-        new TransactWriteCommand({
-          TransactItems: key
-            ? [
-                {
-                  Put: {
-                    TableName: table,
-                    Item: {
-                      pk: `KEY#${key}`,
-                      sk: "KEY",
-                      requestHash: hash,
-                      statusCode: response.status,
-                      body: JSON.stringify(response.body),
-                      createdAt: delivery.deliveredAt,
-                    },
-                    ConditionExpression: "attribute_not_exists(pk)",
-                  },
-                },
-                deliveryItem,
-              ]
-            : [deliveryItem],
-        }),
-      );
-    } catch (err) {
+    const written = await putDelivery(
+      deps,
+      delivery,
+      key
+        ? { key, answer: { requestHash: hash, status: response.status, body: response.body } }
+        : undefined,
+    );
+    if (!written.delivered) {
       // A concurrent request with the same key delivered first: answer what it answered.
-      if (key && transactionCancellationReasons(err)) {
-        const winner = await storedResponse(key, hash);
-        if (winner) return answered(winner, deliveryOf(winner));
-      }
-      throw err;
+      const winner = key ? await storedResponse(key, hash) : undefined;
+      if (!winner) throw written.cancelled;
+      return answered(winner, deliveryOf(winner));
     }
     return answered(response, delivery.id);
   }
 
   /** GET /v1/ledger?reference= */
-  async function ledger(reference: string): Promise<NotificationLedger> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await deps.doc.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": `REF#${reference}` },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    const of = (prefix: string) =>
-      items.filter((i) => String(i.sk).startsWith(prefix)).map(stripKeys);
-    return {
-      reference,
-      requests: of("REQUEST#").map((i) => LedgerRequest.parse(i)),
-      deliveries: of("DELIVERY#").map((i) => Delivery.parse(i)),
-    };
-  }
+  const ledger = (reference: string): Promise<NotificationLedger> => queryLedger(deps, reference);
 
   return { send, ledger };
 }
 
 export type NotificationSandbox = ReturnType<typeof createNotificationSandbox>;
-
-function stripKeys(item: Record<string, unknown>) {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest;
-}
