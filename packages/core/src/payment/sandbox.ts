@@ -1,28 +1,16 @@
 import { createHash } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { transactionCancellationReasons } from "../errors";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { canonicalJson } from "../order/identity";
-import { AmountRequest, Authorization, AuthorizeRequest, type OrderLedger } from "./schema";
+import * as Ledger from "./sandbox-ledger";
+import { AmountRequest, type Authorization, AuthorizeRequest, type OrderLedger } from "./schema";
 import { cardBehaviour, countsAttempts } from "./test-cards";
 
 // The sandbox payment provider: a separate service with its own ledger
 // (PaymentLedgerTable), behaving like a real provider's test mode. Every
 // mutating call is idempotent on its Idempotency-Key: the first response is
 // stored and replayed; the same key with a different body is refused.
-// Transient failures (503) are not stored, so a retry can succeed.
-//
-// Ledger items:
-//   pk = KEY#<idempotencyKey>  sk = KEY           the stored response + request hash
-//   pk = ORDER#<orderId>       sk = AUTH#<authId> the authorisation and its history
-//   pk = AUTH#<authId>         sk = AUTH          pointer: authId → orderId
-//   pk = ATTEMPTS#<orderId>    sk = <card>        attempt counter (tok_transient)
+// Transient failures (503) are not stored, so a retry can succeed. The
+// ledger's reads and writes are in ./sandbox-ledger.ts.
 
 export interface SandboxDeps {
   doc: DynamoDBDocumentClient;
@@ -48,57 +36,31 @@ export const authorizationIdFor = (idempotencyKey: string) =>
   `auth_${sha256(idempotencyKey).slice(0, 24)}`;
 
 export function createSandbox(deps: SandboxDeps) {
-  const table = deps.ledgerTable;
   const now = () => (deps.now?.() ?? new Date()).toISOString();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function storedResponse(key: string, hash: string): Promise<SandboxResponse | undefined> {
-    const { Item } = await deps.doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `KEY#${key}`, sk: "KEY" },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    if (Item.requestHash !== hash) {
+    const stored = await Ledger.getStoredAnswer(deps, key);
+    if (!stored) return undefined;
+    if (stored.requestHash !== hash) {
       return error(
         422,
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used with a different request",
       );
     }
-    return { status: Item.statusCode as number, body: JSON.parse(Item.body as string) };
+    return { status: stored.status, body: stored.body };
   }
 
-  const keyItem = (key: string, hash: string, operation: string, response: SandboxResponse) => ({
-    pk: `KEY#${key}`,
-    sk: "KEY",
+  const answer = (hash: string, operation: string, response: SandboxResponse) => ({
     requestHash: hash,
     operation,
-    statusCode: response.status,
-    body: JSON.stringify(response.body),
+    status: response.status,
+    body: response.body,
     createdAt: now(),
   });
 
-  async function getAuthorization(authId: string): Promise<Authorization | undefined> {
-    const pointer = await deps.doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `AUTH#${authId}`, sk: "AUTH" },
-        ConsistentRead: true,
-      }),
-    );
-    if (!pointer.Item) return undefined;
-    const { Item } = await deps.doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `ORDER#${pointer.Item.orderId}`, sk: `AUTH#${authId}` },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? Authorization.parse(stripKeys(Item)) : undefined;
-  }
+  const getAuthorization = (authId: string) => Ledger.getAuthorization(deps, authId);
 
   /** POST /v1/authorizations */
   async function authorize(body: unknown, key: string | undefined): Promise<SandboxResponse> {
@@ -111,18 +73,8 @@ export function createSandbox(deps: SandboxDeps) {
     if (stored) return stored;
 
     let attempt = 1;
-    if (countsAttempts(request.card)) {
-      const { Attributes } = await deps.doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: `ATTEMPTS#${request.orderId}`, sk: request.card },
-          UpdateExpression: "ADD attempts :one",
-          ExpressionAttributeValues: { ":one": 1 },
-          ReturnValues: "UPDATED_NEW",
-        }),
-      );
-      attempt = Number(Attributes?.attempts ?? 1);
-    }
+    if (countsAttempts(request.card))
+      attempt = await Ledger.countAttempt(deps, request.orderId, request.card);
     const behaviour = cardBehaviour(request.card, attempt);
     if (behaviour.kind === "unavailable") {
       return error(503, "PROVIDER_UNAVAILABLE", `Transient failure (attempt ${attempt}); retry`);
@@ -164,47 +116,14 @@ export function createSandbox(deps: SandboxDeps) {
               authorization,
             },
           };
-    try {
-      await deps.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: keyItem(key, hash, "authorize", response),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: {
-                  pk: `ORDER#${request.orderId}`,
-                  sk: `AUTH#${authorization.id}`,
-                  ...authorization,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: { pk: `AUTH#${authorization.id}`, sk: "AUTH", orderId: request.orderId },
-              },
-            },
-          ],
-        }),
-      );
+    if (
+      await Ledger.putAuthorization(deps, authorization, key, answer(hash, "authorize", response))
+    )
       return response;
-    } catch (err) {
-      // A concurrent request with the same key won: answer what it answered.
-      if (transactionCancellationReasons(err)) {
-        const winner = await storedResponse(key, hash);
-        if (winner) return winner;
-        return error(409, "CONCURRENT_REQUEST", "A request with this key is in progress; retry");
-      }
-      throw err;
-    }
+    // A concurrent request with the same key won: answer what it answered.
+    const winner = await storedResponse(key, hash);
+    if (winner) return winner;
+    return error(409, "CONCURRENT_REQUEST", "A request with this key is in progress; retry");
   }
 
   const transitions = {
@@ -239,15 +158,7 @@ export function createSandbox(deps: SandboxDeps) {
           authorization: current,
         },
       );
-      await deps.doc
-        .send(
-          new PutCommand({
-            TableName: table,
-            Item: keyItem(key, hash, operation, response),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        )
-        .catch(() => undefined);
+      await Ledger.putStoredAnswer(deps, key, answer(hash, operation, response));
       return response;
     }
     const amount =
@@ -273,54 +184,24 @@ export function createSandbox(deps: SandboxDeps) {
       ],
     };
     const response: SandboxResponse = { status: 200, body: { authorization: next } };
-    try {
-      await deps.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: keyItem(key, hash, operation, response),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: table,
-                Item: { pk: `ORDER#${current.orderId}`, sk: `AUTH#${authId}`, ...next },
-                ConditionExpression: "#status = :current",
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: { ":current": current.status },
-              },
-            },
-          ],
-        }),
-      );
+    if (
+      await Ledger.replaceAuthorization(
+        deps,
+        next,
+        current.status,
+        key,
+        answer(hash, operation, response),
+      )
+    )
       return response;
-    } catch (err) {
-      if (transactionCancellationReasons(err)) {
-        const winner = await storedResponse(key, hash);
-        if (winner) return winner;
-        return mutate(operation, authId, body, key); // state moved under us: re-evaluate
-      }
-      throw err;
-    }
+    const winner = await storedResponse(key, hash);
+    if (winner) return winner;
+    return mutate(operation, authId, body, key); // state moved under us: re-evaluate
   }
 
   /** GET /v1/ledger?orderId= */
   async function ledger(orderId: string): Promise<OrderLedger> {
-    const { Items } = await deps.doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :auth)",
-        ExpressionAttributeValues: { ":pk": `ORDER#${orderId}`, ":auth": "AUTH#" },
-        ConsistentRead: true,
-      }),
-    );
-    return {
-      orderId,
-      authorizations: (Items ?? []).map((item) => Authorization.parse(stripKeys(item))),
-    };
+    return { orderId, authorizations: await Ledger.queryAuthorizations(deps, orderId) };
   }
 
   return {
@@ -337,8 +218,3 @@ export function createSandbox(deps: SandboxDeps) {
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;
-
-function stripKeys(item: Record<string, unknown>) {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest;
-}
