@@ -1,11 +1,9 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { openSqlite } from "../protocol";
 
 // Where each stream mapping got to, per shard, in <dataDir>/mappings.sqlite:
 // a restart resumes after the last record the function acknowledged (or that
 // went to the on-failure destination), as Lambda's own checkpoints do.
-// WAL with synchronous = NORMAL (as the Step Functions and EventBridge stores):
+// WAL with synchronous = NORMAL (the shared store base, src/protocol/sqlite.ts):
 // a committed checkpoint survives the process being killed; only an OS crash
 // could lose the last few, and then the records are delivered again — the
 // at-least-once a stream consumer already handles. FULL would fsync on every
@@ -21,11 +19,8 @@ export interface Checkpoints {
 }
 
 export function openCheckpoints(dataDir: string): Checkpoints {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, "mappings.sqlite"));
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = NORMAL;
+  const sqlite = openSqlite(dataDir, "mappings.sqlite", [
+    `
     CREATE TABLE IF NOT EXISTS stream_checkpoints (
       mapping TEXT NOT NULL,
       shard_id TEXT NOT NULL,
@@ -33,7 +28,9 @@ export function openCheckpoints(dataDir: string): Checkpoints {
       closed INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (mapping, shard_id)
     );
-  `);
+  `,
+  ]);
+  const db = sqlite.db;
   const get = db.prepare(
     "SELECT sequence_number, closed FROM stream_checkpoints WHERE mapping = ? AND shard_id = ?",
   );
@@ -54,7 +51,7 @@ export function openCheckpoints(dataDir: string): Checkpoints {
     close() {
       if (!open) return;
       open = false;
-      db.close();
+      sqlite.close();
     },
   };
 }

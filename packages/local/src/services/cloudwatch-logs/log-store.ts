@@ -1,6 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { openSqlite } from "../../protocol";
 
 // Every line a handler writes, per invocation, in SQLite under <dataDir>/logs.sqlite:
 // the local counterpart of CloudWatch Logs Insights for "follow one order across
@@ -77,11 +75,9 @@ const toLine = (r: Row): LogLine => ({
 });
 
 export function openLogStore(dataDir: string): LogStore {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, "logs.sqlite"));
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = NORMAL;
+  // The shared store base: WAL + NORMAL, transactions, versioned migrations.
+  const sqlite = openSqlite(dataDir, "logs.sqlite", [
+    `
     CREATE TABLE IF NOT EXISTS logs (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       time INTEGER NOT NULL,
@@ -96,7 +92,9 @@ export function openLogStore(dataDir: string): LogStore {
     CREATE INDEX IF NOT EXISTS logs_by_request ON logs (request_id, id);
     CREATE INDEX IF NOT EXISTS logs_by_function ON logs (function_name, id);
     CREATE INDEX IF NOT EXISTS logs_by_time ON logs (time);
-  `);
+  `,
+  ]);
+  const db = sqlite.db;
   const insert = db.prepare(
     "INSERT INTO logs (time, function_name, request_id, correlation_id, level, stream, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
@@ -127,8 +125,7 @@ export function openLogStore(dataDir: string): LogStore {
     if (!open || pending.length === 0) return;
     const lines = pending;
     pending = [];
-    db.exec("BEGIN");
-    try {
+    sqlite.transaction(() => {
       for (const line of lines) {
         const parsed = parseStructured(line.message);
         insert.run(
@@ -141,11 +138,7 @@ export function openLogStore(dataDir: string): LogStore {
           line.message,
         );
       }
-      db.exec("COMMIT");
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
+    });
   };
   const read = <T>(query: () => T): T => {
     flush();
@@ -178,7 +171,7 @@ export function openLogStore(dataDir: string): LogStore {
       if (!open) return;
       flush();
       open = false;
-      db.close();
+      sqlite.close();
     },
   };
 }

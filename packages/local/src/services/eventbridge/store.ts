@@ -1,9 +1,8 @@
 // Durable state in node:sqlite: buses, rules, targets, pending deliveries, archives and
 // replays. PutEvents commits its deliveries and archive rows before it answers, so an accepted
 // event survives kill -9 and is delivered after restart.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { openSqlite, type SqliteStore } from "../../protocol";
 import type {
   ArchiveRecord,
   BusRecord,
@@ -107,20 +106,17 @@ export type NewDelivery = Pick<DeliveryRecord, "ruleArn" | "target" | "event" | 
 };
 
 export class Store {
+  private readonly sqlite: SqliteStore;
   private readonly db: DatabaseSync;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new DatabaseSync(join(dataDir, "eventbridge.sqlite"));
-    // WAL + NORMAL survives a killed process (not a power cut), which is the local promise.
-    this.db.exec(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-    );
-    this.db.exec(SCHEMA);
+    // The shared store base: WAL + NORMAL, transactions, versioned migrations.
+    this.sqlite = openSqlite(dataDir, "eventbridge.sqlite", [SCHEMA]);
+    this.db = this.sqlite.db;
   }
 
   close() {
-    this.db.close();
+    this.sqlite.close();
   }
 
   private all(sql: string, ...params: SQLInputValue[]): Row[] {
@@ -137,15 +133,7 @@ export class Store {
 
   /** Runs `fn` in one transaction: all of its writes land, or none do. */
   transaction<T>(fn: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.db.exec("COMMIT");
-      return out;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    return this.sqlite.transaction(fn);
   }
 
   // ---- buses ----

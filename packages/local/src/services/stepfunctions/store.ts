@@ -1,8 +1,7 @@
 // Durable state in node:sqlite. Every externally visible effect (an API answer, a task
 // call) is preceded by the transaction that records it, so a killed process resumes.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { openSqlite, type SqliteStore } from "../../protocol";
 import { type StatusChangeEvent, statusChangeEvent } from "./status-events";
 import type { ExecutionRecord, HistoryEvent, StateMachineRecord } from "./types";
 
@@ -69,6 +68,7 @@ const toExecution = (r: Row): ExecutionRecord => ({
 });
 
 export class Store {
+  private readonly sqlite: SqliteStore;
   private readonly db: DatabaseSync;
 
   /**
@@ -79,29 +79,17 @@ export class Store {
     dataDir: string,
     private readonly options: { statusEvents?: boolean } = {},
   ) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new DatabaseSync(join(dataDir, "stepfunctions.sqlite"));
-    // WAL + NORMAL survives a killed process (not a power cut), which is the local promise.
-    this.db.exec(
-      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-    );
-    this.db.exec(SCHEMA);
+    // The shared store base: WAL + NORMAL, transactions, versioned migrations.
+    this.sqlite = openSqlite(dataDir, "stepfunctions.sqlite", [SCHEMA]);
+    this.db = this.sqlite.db;
   }
 
   close() {
-    this.db.close();
+    this.sqlite.close();
   }
 
   transaction<T>(fn: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.db.exec("COMMIT");
-      return out;
-    } catch (err) {
-      this.db.exec("ROLLBACK");
-      throw err;
-    }
+    return this.sqlite.transaction(fn);
   }
 
   // State machines
