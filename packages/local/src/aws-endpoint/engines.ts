@@ -10,6 +10,7 @@ import {
   indexArn,
   jsonErrorBody,
   jsonReply,
+  errorReply as queryErrorReply,
   queueArn,
   queueArnOfUrl,
   type Scope,
@@ -152,15 +153,19 @@ export interface SqsServiceOptions {
 }
 
 export function sqsService(options: SqsServiceOptions) {
-  /** One JSON-protocol SQS call to fauxqs, for the endpoint's own use (redrive). */
-  async function sqsCall(action: string, body: Input) {
-    const out = await forward(
+  /** One SQS call to fauxqs over its JSON protocol. */
+  const toFauxqs = (action: string, body: Input) =>
+    forward(
       options.endpoint,
       "POST",
       "/",
       { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}` },
       Buffer.from(JSON.stringify(body)),
     );
+
+  /** One JSON-protocol SQS call to fauxqs, for the endpoint's own use (redrive). */
+  async function sqsCall(action: string, body: Input) {
+    const out = await toFauxqs(action, body);
     const json = out.body.length ? (JSON.parse(out.body.toString("utf8")) as Input) : {};
     if (out.status >= 400) {
       const type = String(json.__type ?? "InternalError").replace(/^.*#/, "");
@@ -190,13 +195,7 @@ export function sqsService(options: SqsServiceOptions) {
         case "CancelMessageMoveTask":
           return { status: 200, json: mover.cancel(body) };
       }
-      const out = await forward(
-        options.endpoint,
-        "POST",
-        "/",
-        { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}` },
-        Buffer.from(JSON.stringify(body)),
-      );
+      const out = await toFauxqs(action, body);
       let text = out.body.toString("utf8");
       if (URL_ACTIONS.has(action) && out.status < 300)
         text = text.replace(/https?:\/\/[^/"]+\/(\d{12})\//g, `http://${host}/$1/`);
@@ -216,17 +215,7 @@ export function sqsService(options: SqsServiceOptions) {
   });
 
   const errorReply = (r: AwsRequest, error: AwsError) => {
-    if (r.protocol === "query")
-      return xmlReply(
-        r,
-        error.status,
-        xmlError(
-          error.queryCode ?? error.code,
-          error.message,
-          r.requestId,
-          error.status >= 500 ? "Receiver" : "Sender",
-        ),
-      );
+    if (r.protocol === "query") return queryErrorReply(r, error);
     const { json, queryError } = sqsJsonError(error);
     return jsonReply(r, error.status, json, "application/x-amz-json-1.0", {
       "x-amzn-query-error": queryError,

@@ -62,14 +62,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       service: AwsService,
       rest: Pick<AwsRequest, "protocol" | "operation" | "input">,
     ) => ({ service, request: { ...base, ...rest, service: service.name } });
+    const nothingServes = (status: number, message: string, contentType = "application/json") =>
+      jsonReply(base, status, jsonErrorBody("UnknownOperationException", message), contentType);
     switch (call.protocol) {
       case "json": {
         const service = byTarget.get(call.prefix);
         if (!service)
-          return jsonReply(
-            base,
+          return nothingServes(
             400,
-            jsonErrorBody("UnknownOperationException", `Unknown operation ${call.target}`),
+            `Unknown operation ${call.target}`,
+            "application/x-amz-json-1.0",
           );
         return request(service, {
           protocol: "json",
@@ -80,15 +82,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       case "cbor": {
         const service = byCbor.get(call.serviceId);
         if (!service)
-          return jsonReply(
-            base,
-            404,
-            jsonErrorBody(
-              "UnknownOperationException",
-              `No local service serves ${call.serviceId} over CBOR`,
-            ),
-            "application/json",
-          );
+          return nothingServes(404, `No local service serves ${call.serviceId} over CBOR`);
         return request(service, { protocol: "cbor", operation: call.operation, input: undefined });
       }
       case "query": {
@@ -122,15 +116,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
                 ),
               });
           }
-        return jsonReply(
-          base,
-          404,
-          jsonErrorBody(
-            "UnknownOperationException",
-            `No local service serves ${base.method} ${base.path}`,
-          ),
-          "application/json",
-        );
+        return nothingServes(404, `No local service serves ${base.method} ${base.path}`);
     }
   }
 

@@ -1,5 +1,4 @@
 // kill -9 after PutEvents answered: the events are delivered by the next process.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ACCOUNT, REGION, type Sqs, startSqs } from "../../../test/eventbridge/test-harness";
+import { startReadyChild } from "../../../test/ready-child";
 import { createEventBridge } from "./service";
 
 let sqs: Sqs;
@@ -25,25 +25,10 @@ afterAll(async () => {
 
 it("delivers events accepted before a SIGKILL after the restart", async () => {
   const queue = await sqs.createQueue("after-kill");
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(import.meta.dirname, "../../../test/eventbridge/kill-child.ts"),
-      dataDir,
-    ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+  const { child, port } = await startReadyChild(
+    join(import.meta.dirname, "../../../test/eventbridge/kill-child.ts"),
+    [dataDir],
   );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      const m = /READY (\d+)/.exec(chunk.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    child.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
-  });
   const client = new EventBridgeClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: REGION,

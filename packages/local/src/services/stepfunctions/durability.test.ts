@@ -1,12 +1,13 @@
 // Crash recovery: executions paused in their second Task, inside a Map iteration, between
 // retries and on a task token all finish after the process dies, without rerunning
 // completed tasks, with history continuing.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SendTaskSuccessCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
+import { startReadyChild } from "../../../test/ready-child";
 import {
   readLog,
   scenario,
@@ -114,30 +115,11 @@ describe("durability", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sfn-kill-"));
     const logFile = join(dataDir, "calls.log");
     const spawnChild = async (life: "first" | "second") => {
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(import.meta.dirname, "../../../test/stepfunctions/durability-child.ts"),
-          dataDir,
-          logFile,
-          life,
-        ],
-        {
-          stdio: ["ignore", "pipe", "inherit"],
-        },
+      const { child, port } = await startReadyChild(
+        join(import.meta.dirname, "../../../test/stepfunctions/durability-child.ts"),
+        [dataDir, logFile, life],
       );
       children.push(child);
-      const port = await new Promise<number>((resolve, reject) => {
-        let out = "";
-        child.stdout?.on("data", (d) => {
-          out += d;
-          const m = /READY (\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on("exit", (code) => reject(new Error(`child exited ${code}`)));
-      });
       return { child, client: clientFor(`http://127.0.0.1:${port}`) };
     };
     const first = await spawnChild("first");
