@@ -2,10 +2,12 @@
 // writes the reply. The :4566 endpoint and the services' test servers use it.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { LOOPBACK } from "../config";
 import type { Dispatcher } from "./dispatcher";
 import { errorTypeHeader, jsonErrorBody } from "./errors";
 import type { AwsResponse } from "./types";
+
+/** Everything binds to loopback (the local cloud's config.ts LOOPBACK; this layer imports nothing of the cloud). */
+const LOOPBACK = "127.0.0.1";
 
 /** Largest request accepted (DynamoDB BatchWriteItem's 16 MB); services check their own limits below it. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
