@@ -7,7 +7,15 @@ import type { IncomingHttpHeaders } from "node:http";
 import { AwsError, jsonErrorBody, xmlError } from "./errors";
 import type { Middleware } from "./middleware";
 import type { Authorization, AwsRequest, AwsResponse, AwsService } from "./types";
-import { errorReply, identify, jsonReply, parseJsonObject, principalOf, xmlReply } from "./wire";
+import {
+  decodeCborObject,
+  errorReply,
+  identify,
+  jsonReply,
+  parseJsonObject,
+  principalOf,
+  xmlReply,
+} from "./wire";
 
 export interface RawRequest {
   method: string;
@@ -83,7 +91,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const service = byCbor.get(call.serviceId);
         if (!service)
           return nothingServes(404, `No local service serves ${call.serviceId} over CBOR`);
-        return request(service, { protocol: "cbor", operation: call.operation, input: undefined });
+        return request(service, {
+          protocol: "cbor",
+          operation: call.operation,
+          input: decodeCborObject(raw.body),
+        });
       }
       case "query": {
         const action = call.params.Action ?? "";

@@ -3,6 +3,7 @@
 // middleware slot where faults, logging and IAM wrap every request.
 
 export * from "./arns";
+export * from "./cbor";
 export { createDispatcher, type Dispatcher, type RawRequest } from "./dispatcher";
 export * from "./errors";
 export * from "./json-service";

@@ -24,8 +24,8 @@ export interface AwsRequest {
   readonly service: string;
   readonly operation: string;
   /**
-   * json: the body as an object (`undefined` when it is not a JSON object);
-   * query: the form parameters; rest: the path's named groups; cbor: undefined.
+   * json / cbor: the body as an object (`undefined` when it is not a JSON
+   * object / CBOR map); query: the form parameters; rest: the path's named groups.
    */
   readonly input: Record<string, unknown> | undefined;
   /** The SigV4 access key id, or "anonymous" for an unsigned request. */

@@ -1,5 +1,6 @@
 // The wire formats, once: which protocol a request speaks, and replies in each.
 import type { IncomingHttpHeaders } from "node:http";
+import { decodeCbor, encodeCbor } from "./cbor";
 import { AwsError, errorTypeHeader, jsonErrorBody, xmlError } from "./errors";
 import type { AwsRequest, AwsResponse, Protocol } from "./types";
 
@@ -68,6 +69,38 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
+}
+
+/** A CBOR map body, `{}` for an empty one, `undefined` when it is not a map. */
+export function decodeCborObject(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return {};
+  try {
+    const value = decodeCbor(body);
+    return value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Smithy RPC v2 CBOR reply. */
+export function cborReply(
+  request: Pick<AwsRequest, "requestId">,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): AwsResponse {
+  return {
+    status,
+    headers: {
+      "content-type": "application/cbor",
+      "smithy-protocol": "rpc-v2-cbor",
+      "x-amzn-requestid": request.requestId,
+      ...headers,
+    },
+    body: encodeCbor(value),
+  };
 }
 
 /** A JSON reply; an error body's `__type` also goes into `x-amzn-errortype`. */

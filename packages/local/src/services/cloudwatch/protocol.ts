@@ -1,5 +1,13 @@
-import { xmlEscape } from "../../protocol";
-import { CborError, decodeCbor, encodeCbor } from "./cbor";
+import {
+  type AwsRequest,
+  type AwsResponse,
+  CborError,
+  cborReply,
+  decodeCbor,
+  jsonReply,
+  xmlEscape,
+  xmlReply,
+} from "../../protocol";
 import {
   type CloudWatch,
   CloudWatchError,
@@ -19,13 +27,6 @@ import {
 
 export const JSON_TARGET_PREFIX = "GraniteServiceVersion20100801";
 const XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
-
-export interface WireResponse {
-  status: number;
-  contentType: string;
-  body: string | Buffer;
-  headers: Record<string, string>;
-}
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -60,13 +61,11 @@ function normalize(raw: Record<string, unknown>): GetMetricDataInput {
 }
 
 /** One JSON 1.0 call. */
-export function handleJson(cloudWatch: CloudWatch, action: string, body: string): WireResponse {
-  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => ({
-    status,
-    contentType: "application/x-amz-json-1.0",
-    body: JSON.stringify(value),
-    headers,
-  });
+export function handleJson(cloudWatch: CloudWatch, request: AwsRequest): AwsResponse {
+  const action = request.operation;
+  const body = request.body.toString("utf8");
+  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+    jsonReply(request, status, value, "application/x-amz-json-1.0", headers);
   const error = (e: CloudWatchError) =>
     reply(
       e.status,
@@ -108,13 +107,11 @@ export function handleJson(cloudWatch: CloudWatch, action: string, body: string)
 }
 
 /** One Smithy RPC v2 CBOR call. */
-export function handleCbor(cloudWatch: CloudWatch, action: string, body: Buffer): WireResponse {
-  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) => ({
-    status,
-    contentType: "application/cbor",
-    body: encodeCbor(value),
-    headers: { "smithy-protocol": "rpc-v2-cbor", ...headers },
-  });
+export function handleCbor(cloudWatch: CloudWatch, request: AwsRequest): AwsResponse {
+  const action = request.operation;
+  const body = request.body;
+  const reply = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+    cborReply(request, status, value, headers);
   const error = (e: CloudWatchError) =>
     reply(
       e.status,
@@ -188,17 +185,11 @@ const coerce = (name: string, value: string): unknown =>
       : value;
 
 /** One query-protocol call (form fields already parsed). */
-export function handleQuery(
-  cloudWatch: CloudWatch,
-  params: Record<string, string>,
-  requestId: string,
-): WireResponse {
-  const reply = (status: number, xml: string) => ({
-    status,
-    contentType: "text/xml",
-    body: `<?xml version="1.0"?>${xml}`,
-    headers: {},
-  });
+export function handleQuery(cloudWatch: CloudWatch, request: AwsRequest): AwsResponse {
+  const params = (request.input ?? {}) as Record<string, string>;
+  const requestId = request.requestId;
+  const reply = (status: number, xml: string) =>
+    xmlReply(request, status, `<?xml version="1.0"?>${xml}`);
   const error = (e: CloudWatchError) =>
     reply(
       e.status,

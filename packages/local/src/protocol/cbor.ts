@@ -1,7 +1,8 @@
 // CBOR (RFC 8949) as the Smithy RPC v2 CBOR protocol uses it: maps with text
 // keys, arrays, text and byte strings, integers, floats, booleans, null, and
 // timestamps as tag 1 (epoch seconds). Newer AWS CLIs (botocore ≥ 1.3x) speak
-// it to CloudWatch. Decoding accepts definite and indefinite lengths.
+// it to CloudWatch. Decoding accepts definite and indefinite lengths. The
+// dispatcher decodes a CBOR request's body into its input with it.
 
 export class CborError extends Error {
   override name = "SerializationException";
