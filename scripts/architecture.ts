@@ -25,9 +25,12 @@ interface Import {
 }
 
 const SERVICES = "packages/local/src/services/";
-// Shared until the AWS protocol layer (#18 part 2) owns it: a service may
-// import these modules of the local cloud, nothing else of it.
-const SHARED_WITH_SERVICES = new Set(["packages/local/src/aws-endpoint/errors.ts"]);
+// The AWS protocol layer (#18 part 2: dispatcher, wire formats, errors, ARNs,
+// pagination, the SQLite store base) is shared by every service; it imports
+// nothing of the local cloud. A service may import it, nothing else of the cloud.
+const SHARED_WITH_SERVICES = {
+  has: (path: string) => path.startsWith("packages/local/src/protocol/"),
+};
 
 export function partOf(path: string): Part | null {
   if (path.startsWith(SERVICES))
