@@ -85,8 +85,6 @@ export interface AwsEndpoint {
   close(): Promise<void>;
 }
 
-export { MAX_REQUEST_BYTES } from "../protocol";
-
 const defaultLog = (line: RequestLogLine) => {
   if (line.status >= 500)
     console.error(
