@@ -15,8 +15,11 @@ import type { LogLine } from "../schemas";
 const insightsTimeToIso = (value: string | undefined) =>
   value && /^\d{4}-\d\d-\d\d \d/.test(value) ? `${value.replace(" ", "T")}Z` : value;
 
+// `at` is the event's CloudWatch time (`@timestamp`), the one the query sorts
+// by: a line's own Powertools `timestamp` can disagree with it by a few ms
+// across functions, and the timeline would then read out of order.
 const toLine = (fields: Record<string, unknown>): LogLine => ({
-  at: String(fields.timestamp ?? fields["@timestamp"] ?? new Date(0).toISOString()),
+  at: String(fields["@timestamp"] ?? fields.timestamp ?? new Date(0).toISOString()),
   level: String(fields.level ?? "INFO"),
   message: String(fields.message ?? fields["@message"] ?? ""),
   service: typeof fields.service === "string" ? fields.service : null,
@@ -90,9 +93,9 @@ export function cloudWatchLogs(deps: {
               fields = { message: cell("@message") };
             }
             return toLine({
-              timestamp: insightsTimeToIso(cell("@timestamp")),
-              logGroup: cell("@log"),
               ...fields,
+              "@timestamp": insightsTimeToIso(cell("@timestamp")),
+              logGroup: cell("@log"),
             });
           });
         }
