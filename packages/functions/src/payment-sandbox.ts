@@ -1,12 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createSandbox, type SandboxResponse } from "@orders/core/payment";
-import type { Context } from "aws-lambda";
-import { Hono } from "hono";
-import { handle } from "hono/aws-lambda";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { documents } from "./lib/clients";
-import { logger } from "./lib/observability";
 import { Resource } from "./lib/resource";
+import { functionUrlHandler, sandboxProviderApp } from "./lib/sandbox-provider";
 
 // The sandbox payment provider as its own HTTP service, like a real PSP's test
 // mode: POST /v1/authorizations, /v1/authorizations/:id/{capture,void,refund}
@@ -33,61 +30,50 @@ export function createPaymentSandboxApp(options: PaymentSandboxOptions) {
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  const app = new Hono();
-  const reply = (
-    c: { json: (body: unknown, status: ContentfulStatusCode) => Response },
-    r: SandboxResponse,
-  ) => c.json(r.body, r.status as ContentfulStatusCode);
-  const body = async (c: { req: { text: () => Promise<string> } }) => {
-    const text = await c.req.text();
-    if (!text) return {};
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return undefined;
-    }
-  };
+  return sandboxProviderApp("payment-sandbox", (app) => {
+    const reply = (
+      c: { json: (body: unknown, status: ContentfulStatusCode) => Response },
+      r: SandboxResponse,
+    ) => c.json(r.body, r.status as ContentfulStatusCode);
+    const body = async (c: { req: { text: () => Promise<string> } }) => {
+      const text = await c.req.text();
+      if (!text) return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    };
 
-  app.get("/health", (c) => c.json({ ok: true, service: "payment-sandbox" }));
-
-  app.post("/v1/authorizations", async (c) =>
-    reply(c, await sandbox.authorize(await body(c), c.req.header("idempotency-key"))),
-  );
-  for (const operation of ["capture", "void", "refund"] as const) {
-    app.post(`/v1/authorizations/:id/${operation}`, async (c) =>
-      reply(
-        c,
-        await sandbox[operation](c.req.param("id"), await body(c), c.req.header("idempotency-key")),
-      ),
+    app.post("/v1/authorizations", async (c) =>
+      reply(c, await sandbox.authorize(await body(c), c.req.header("idempotency-key"))),
     );
-  }
-  app.get("/v1/authorizations/:id", async (c) => {
-    const authorization = await sandbox.getAuthorization(c.req.param("id"));
-    return authorization
-      ? c.json({ authorization })
-      : c.json({ code: "NOT_FOUND", message: "No such authorisation" }, 404);
+    for (const operation of ["capture", "void", "refund"] as const) {
+      app.post(`/v1/authorizations/:id/${operation}`, async (c) =>
+        reply(
+          c,
+          await sandbox[operation](
+            c.req.param("id"),
+            await body(c),
+            c.req.header("idempotency-key"),
+          ),
+        ),
+      );
+    }
+    app.get("/v1/authorizations/:id", async (c) => {
+      const authorization = await sandbox.getAuthorization(c.req.param("id"));
+      return authorization
+        ? c.json({ authorization })
+        : c.json({ code: "NOT_FOUND", message: "No such authorisation" }, 404);
+    });
+    app.get("/v1/ledger", async (c) => {
+      const orderId = c.req.query("orderId");
+      if (!orderId) return c.json({ code: "ORDER_ID_REQUIRED", message: "Pass ?orderId=" }, 400);
+      return c.json(await sandbox.ledger(orderId));
+    });
   });
-  app.get("/v1/ledger", async (c) => {
-    const orderId = c.req.query("orderId");
-    if (!orderId) return c.json({ code: "ORDER_ID_REQUIRED", message: "Pass ?orderId=" }, 400);
-    return c.json(await sandbox.ledger(orderId));
-  });
-
-  app.notFound((c) => c.json({ code: "NOT_FOUND", message: "No such route" }, 404));
-  app.onError((error, c) => {
-    logger.error("sandbox error", { error });
-    return c.json({ code: "INTERNAL", message: "Sandbox provider error" }, 500);
-  });
-  return app;
 }
 
-let lambda: ReturnType<typeof handle> | undefined;
-export const handler = (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
-  lambda ??= handle(
-    createPaymentSandboxApp({
-      doc: documents,
-      ledgerTable: Resource.PaymentLedgerTable.name,
-    }),
-  );
-  return lambda(event, context);
-};
+export const handler = functionUrlHandler(() =>
+  createPaymentSandboxApp({ doc: documents, ledgerTable: Resource.PaymentLedgerTable.name }),
+);
