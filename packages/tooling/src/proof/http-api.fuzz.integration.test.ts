@@ -353,8 +353,7 @@ async function adminApp() {
   return { app, calls };
 }
 
-const mutatingCalls = (calls: string[]) =>
-  calls.filter((c) => /redrive|stop|startReplay/.test(c));
+const mutatingCalls = (calls: string[]) => calls.filter((c) => /redrive|stop|startReplay/.test(c));
 
 const adminRequest = fc.record({
   method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH"),
