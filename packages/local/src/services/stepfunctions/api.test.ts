@@ -5,6 +5,7 @@ import {
   DeleteStateMachineCommand,
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListStateMachinesCommand,
@@ -293,6 +294,63 @@ describe("executions", () => {
       }),
     );
     expect(rest.events?.map((e) => e.id)).toEqual([17, 16, 15]);
+  });
+});
+
+describe("the state machine of an execution", () => {
+  it("answers the version the execution runs, not the machine's current one", async () => {
+    const created = await h.client.send(
+      new CreateStateMachineCommand({
+        name: "versioned",
+        definition: JSON.stringify(waitLong),
+        roleArn: ROLE,
+      }),
+    );
+    const sm = created.stateMachineArn as string;
+    const before = await start(h.client, sm, {}, "before-update");
+    const updated = await h.client.send(
+      new UpdateStateMachineCommand({ stateMachineArn: sm, definition: JSON.stringify(pass) }),
+    );
+    const after = await start(h.client, sm, {}, "after-update");
+
+    const old = await h.client.send(
+      new DescribeStateMachineForExecutionCommand({ executionArn: before }),
+    );
+    expect(old).toMatchObject({
+      stateMachineArn: sm,
+      name: "versioned",
+      roleArn: ROLE,
+      loggingConfiguration: { level: "OFF", includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    });
+    expect(JSON.parse(old.definition as string)).toEqual(waitLong);
+    expect(old.updateDate?.getTime()).toBe(created.creationDate?.getTime());
+
+    const current = await h.client.send(
+      new DescribeStateMachineForExecutionCommand({ executionArn: after }),
+    );
+    expect(JSON.parse(current.definition as string)).toEqual(pass);
+    expect(current.updateDate?.getTime()).toBe(updated.updateDate?.getTime());
+    await h.client.send(new StopExecutionCommand({ executionArn: before }));
+  });
+
+  it("answers ExecutionDoesNotExist for an unknown execution and InvalidArn for a malformed ARN", async () => {
+    await rejects(
+      h.client.send(
+        new DescribeStateMachineForExecutionCommand({
+          executionArn: "arn:aws:states:us-east-1:000000000000:execution:versioned:nope",
+        }),
+      ),
+      "ExecutionDoesNotExist",
+    );
+    await rejects(
+      h.client.send(
+        new DescribeStateMachineForExecutionCommand({
+          executionArn: "arn:aws:states:us-east-1:000000000000:stateMachine:versioned",
+        }),
+      ),
+      "InvalidArn",
+    );
   });
 });
 

@@ -202,6 +202,31 @@ describe("aws stepfunctions (AWS CLI against the local Step Functions)", {
     expect(running.executions).toEqual([]);
   });
 
+  it("describe-state-machine-for-execution answers the machine run-1 ran", async () => {
+    const described = await cli.json<Record<string, unknown>>(
+      "stepfunctions",
+      "describe-state-machine-for-execution",
+      "--execution-arn",
+      EXECUTION_ARN,
+    );
+    expect(described).toMatchObject({ stateMachineArn: MACHINE_ARN, name: NAME, roleArn: ROLE });
+    expect(JSON.parse(described.definition as string)).toEqual(JSON.parse(DEFINITION));
+    // The CLI parsed the JSON 1.0 epoch-seconds timestamp.
+    expect(Number.isNaN(Date.parse(described.updateDate as string))).toBe(false);
+
+    const unknown = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${NAME}:no-such-run`;
+    const out = await cli.run(
+      "stepfunctions",
+      "describe-state-machine-for-execution",
+      "--execution-arn",
+      unknown,
+    );
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(
+      /\(ExecutionDoesNotExist\) when calling the DescribeStateMachineForExecution operation/,
+    );
+  });
+
   it("describe-execution of an unknown execution exits non-zero with ExecutionDoesNotExist", async () => {
     const unknown = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${NAME}:no-such-run`;
     const out = await cli.run("stepfunctions", "describe-execution", "--execution-arn", unknown);

@@ -38,6 +38,7 @@ export function stepFunctionsService(
     StartExecution: machine,
     ListExecutions: machine,
     DescribeExecution: execution,
+    DescribeStateMachineForExecution: execution,
     GetExecutionHistory: execution,
     StopExecution: execution,
     SendTaskSuccess: ofToken,

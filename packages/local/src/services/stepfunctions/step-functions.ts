@@ -237,6 +237,7 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
         cause: null,
         definition: m.definition,
         roleArn: m.roleArn,
+        machineUpdated: m.updated,
         lastEventId: 0,
       };
       ExecutionRunner.begin(deps, exec);
@@ -261,6 +262,23 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
         ...(e.cause !== null ? { cause: e.cause } : {}),
         redriveCount: 0,
         redriveStatus: "NOT_REDRIVABLE",
+      };
+    },
+
+    // The version of the state machine an execution runs: its definition snapshot, even
+    // after the machine was updated or deleted.
+    DescribeStateMachineForExecution(body) {
+      const e = executionOr404(requireArn(body.executionArn, "execution", "executionArn"));
+      return {
+        stateMachineArn: e.stateMachineArn,
+        name: e.stateMachineArn.split(":")[6],
+        definition: e.definition,
+        roleArn: e.roleArn,
+        // Executions recorded before the update date was kept: their start bounds it.
+        updateDate: seconds(e.machineUpdated ?? e.start),
+        // What DescribeStateMachine answers: the local runtime neither logs nor traces.
+        loggingConfiguration: { level: "OFF", includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
       };
     },
 

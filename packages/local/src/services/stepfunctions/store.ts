@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS tokens (
   status TEXT NOT NULL, outcome TEXT, heartbeat_at REAL);
 CREATE TABLE IF NOT EXISTS status_events (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
 `;
+// DescribeStateMachineForExecution answers the update date of the version an execution runs.
+const EXECUTION_MACHINE_UPDATED = "ALTER TABLE executions ADD COLUMN machine_updated REAL;";
 
 type Row = Record<string, unknown>;
 
@@ -64,6 +66,7 @@ const toExecution = (r: Row): ExecutionRecord => ({
   cause: (r.cause as string | null) ?? null,
   definition: r.definition as string,
   roleArn: r.role_arn as string,
+  machineUpdated: (r.machine_updated as number | null) ?? null,
   lastEventId: r.last_event_id as number,
 });
 
@@ -80,7 +83,7 @@ export class Store {
     private readonly options: { statusEvents?: boolean } = {},
   ) {
     // The shared store base: WAL + NORMAL, transactions, versioned migrations.
-    this.sqlite = openSqlite(dataDir, "stepfunctions.sqlite", [SCHEMA]);
+    this.sqlite = openSqlite(dataDir, "stepfunctions.sqlite", [SCHEMA, EXECUTION_MACHINE_UPDATED]);
     this.db = this.sqlite.db;
   }
 
@@ -155,10 +158,20 @@ export class Store {
   insertExecution(e: ExecutionRecord) {
     this.db
       .prepare(
-        `INSERT INTO executions (arn, sm_arn, name, input, status, start, stop, output, error, cause, definition, role_arn, last_event_id)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, 0)`,
+        `INSERT INTO executions (arn, sm_arn, name, input, status, start, stop, output, error, cause, definition, role_arn, machine_updated, last_event_id)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, ?, 0)`,
       )
-      .run(e.arn, e.stateMachineArn, e.name, e.input, e.status, e.start, e.definition, e.roleArn);
+      .run(
+        e.arn,
+        e.stateMachineArn,
+        e.name,
+        e.input,
+        e.status,
+        e.start,
+        e.definition,
+        e.roleArn,
+        e.machineUpdated,
+      );
     this.recordStatusChange(e.arn);
   }
 

@@ -92,6 +92,11 @@ export interface ExecutionRecord {
   /** Definition snapshot taken at start: later updates do not change a running execution. */
   definition: string;
   roleArn: string;
+  /**
+   * When the state machine (the version this execution runs) was last updated; null for
+   * executions recorded before this was kept.
+   */
+  machineUpdated: number | null;
   lastEventId: number;
 }
 
