@@ -364,6 +364,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => logs.close());
     const runner = createLambdaRunner({
       logs,
+      // Accepted async invocations (EventBridge → Lambda targets) survive a kill.
+      dataDir,
       logGroup: functionLogGroup,
       bundler,
       echo: options.echoLogs ?? false,

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ACCOUNT_ID, REGION, repoRoot } from "../config";
 import type { LogStore } from "../services/cloudwatch-logs";
+import { type AsyncInvocation, openAsyncQueue } from "./async-queue";
 import { type Bundler, buildError, createBundler } from "./bundle";
 import type {
   FunctionErrorShape,
@@ -78,7 +79,10 @@ export interface LambdaRunner {
     event: unknown,
     options?: { requestId?: string },
   ): Promise<InvokeResult>;
-  /** InvocationType Event: returns at once; failures are retried twice, like AWS. */
+  /**
+   * InvocationType Event: returns once the event is queued (durably with
+   * `dataDir`); failures are retried twice, like AWS.
+   */
   invokeAsync(nameOrArn: string, event: unknown): string;
   has(nameOrArn: string): boolean;
   functionArn(name: string): string;
@@ -116,6 +120,11 @@ export interface LambdaRunnerOptions {
   echo?: boolean;
   /** Debugging: no timeouts, so a breakpoint does not kill the invocation. */
   inspect?: boolean;
+  /**
+   * Where accepted asynchronous invocations are kept until done
+   * (`lambda-async.sqlite`), so a restart resumes them. Default: in memory.
+   */
+  dataDir?: string;
   /** Delay before the n-th async retry (AWS waits minutes; locally seconds). */
   asyncRetryDelayMs?: (attempt: number) => number;
   /** A function's log group, as its deployment names it. Default `/aws/lambda/<name>`. */
@@ -459,47 +468,104 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     return finish(JSON.parse(outcome.payload ?? "null"));
   }
 
+  // Asynchronous invocations, as Lambda runs them: up to three attempts (the
+  // first and AWS's default two retries, after `asyncRetryDelayMs`: 1 s and
+  // 2 s here where AWS waits about 1 and 2 minutes), then AWS's record to the
+  // on-failure destination. Each stays in the durable queue (async-queue.ts)
+  // from before Invoke's 202 until that is done, and a restart resumes it.
+  const ASYNC_ATTEMPTS = 3;
   const retryDelay = options.asyncRetryDelayMs ?? ((attempt: number) => attempt * 1000);
-  function invokeAsync(nameOrArn: string, event: unknown): string {
-    const { def } = stateOf(nameOrArn);
-    const requestId = randomUUID();
+  const asyncQueue = openAsyncQueue(options.dataDir);
+  // Waits that close() cuts short: what is left is in the queue for the next start.
+  const sleepers = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((done) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        done();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+
+  function runAsync(entry: AsyncInvocation) {
+    const { requestId } = entry;
     const run = (async () => {
-      let last: InvokeResult | undefined;
-      let attempts = 0;
-      for (let attempt = 0; attempt <= 2 && !closed; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, retryDelay(attempt)));
-        attempts += 1;
-        last = await invoke(nameOrArn, event, { requestId }).catch(() => undefined);
-        if (last && !last.functionError) return;
-      }
-      if (closed || !def.onAsyncFailure) return;
-      await def
-        .onAsyncFailure({
-          version: "1.0",
-          timestamp: new Date().toISOString(),
-          requestContext: {
-            requestId,
-            functionArn: `${functionArn(def.name)}:$LATEST`,
-            condition: "RetriesExhausted",
-            approximateInvokeCount: attempts,
-          },
-          requestPayload: event,
-          responseContext: {
-            statusCode: 200,
-            executedVersion: "$LATEST",
-            ...(last?.functionError ? { functionError: last.functionError } : {}),
-          },
-          responsePayload: last?.payload ?? null,
-        })
-        .catch((error: Error) =>
-          process.stderr.write(
-            `[lambda] ${def.name}: on-failure destination refused ${requestId}: ${error.message}\n`,
-          ),
+      const state = states.get(entry.functionName);
+      if (!state) {
+        process.stderr.write(
+          `[lambda] dropping async invocation ${requestId}: no function ${entry.functionName} any more\n`,
         );
+        return asyncQueue.remove(requestId);
+      }
+      const { def } = state;
+      let { failedAttempts, lastError, nextAttemptAt } = entry;
+      while (failedAttempts < ASYNC_ATTEMPTS) {
+        if (nextAttemptAt > Date.now()) await sleep(nextAttemptAt - Date.now());
+        if (closed) return;
+        const result = await invoke(def.name, entry.event, { requestId }).catch(() => undefined);
+        if (result && !result.functionError) return asyncQueue.remove(requestId);
+        // Cut short by close(): not the function's failure; it runs again on the next start.
+        if (closed) return;
+        failedAttempts += 1;
+        lastError = result?.functionError
+          ? { functionError: result.functionError, payload: result.payload }
+          : undefined;
+        nextAttemptAt = Date.now() + retryDelay(failedAttempts);
+        asyncQueue.failed(requestId, failedAttempts, nextAttemptAt, lastError);
+      }
+      // Without a destination AWS drops the event.
+      if (!def.onAsyncFailure) return asyncQueue.remove(requestId);
+      const record: AsyncFailureRecord = {
+        version: "1.0",
+        timestamp: new Date().toISOString(),
+        requestContext: {
+          requestId,
+          functionArn: `${functionArn(def.name)}:$LATEST`,
+          condition: "RetriesExhausted",
+          approximateInvokeCount: failedAttempts,
+        },
+        requestPayload: entry.event,
+        responseContext: {
+          statusCode: 200,
+          executedVersion: "$LATEST",
+          ...(lastError ? { functionError: lastError.functionError } : {}),
+        },
+        responsePayload: lastError?.payload ?? null,
+      };
+      // The record is delivered before the entry goes; a refusing destination is retried.
+      for (let delivery = 1; !closed; delivery++) {
+        try {
+          await def.onAsyncFailure(record);
+          return asyncQueue.remove(requestId);
+        } catch (error) {
+          process.stderr.write(
+            `[lambda] ${def.name}: on-failure destination refused ${requestId} (delivery ${delivery}, retrying): ${(error as Error).message}\n`,
+          );
+          await sleep(retryDelay(ASYNC_ATTEMPTS - 1));
+        }
+      }
     })();
     pendingAsync.add(run);
     void run.finally(() => pendingAsync.delete(run));
-    return requestId;
+  }
+
+  function invokeAsync(nameOrArn: string, event: unknown): string {
+    const { def } = stateOf(nameOrArn);
+    if (closed) throw Object.assign(new Error("runner closed"), { name: "ServiceException" });
+    const now = Date.now();
+    const entry: AsyncInvocation = {
+      requestId: randomUUID(),
+      functionName: def.name,
+      event,
+      acceptedAt: now,
+      failedAttempts: 0,
+      nextAttemptAt: now,
+    };
+    asyncQueue.add(entry);
+    runAsync(entry);
+    return entry.requestId;
   }
 
   function reload() {
@@ -524,6 +590,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     watcher.unref();
     watchers.push(watcher);
   }
+
+  // What a killed process accepted and had not finished.
+  for (const entry of asyncQueue.pending()) runAsync(entry);
 
   return {
     invoke,
@@ -566,7 +635,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
       for (const w of watchers) w.close();
       const all = [...states.values()].flatMap((s) => [...s.envs]);
       for (const state of states.values()) for (const wake of state.waiting.splice(0)) wake();
+      for (const wake of [...sleepers]) wake();
       await Promise.allSettled(all.map((e) => e.worker.terminate()));
+      asyncQueue.close();
       if (ownsBundler) bundler.close();
     },
     logs: options.logs,
