@@ -15,6 +15,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
   UpdateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -294,6 +295,73 @@ describe("executions", () => {
       }),
     );
     expect(rest.events?.map((e) => e.id)).toEqual([17, 16, 15]);
+  });
+});
+
+describe("definition validation", () => {
+  const validate = (definition: unknown, type?: "STANDARD" | "EXPRESS") =>
+    h.client.send(
+      new ValidateStateMachineDefinitionCommand({
+        definition: typeof definition === "string" ? definition : JSON.stringify(definition),
+        ...(type ? { type } : {}),
+      }),
+    );
+
+  it("answers OK for a definition CreateStateMachine accepts", async () => {
+    expect(await validate(pass)).toMatchObject({ result: "OK", diagnostics: [], truncated: false });
+  });
+
+  it("answers FAIL with a located diagnostic for what CreateStateMachine rejects, creating nothing", async () => {
+    const before = await h.client.send(new ListStateMachinesCommand({}));
+    const statesAllFirst = {
+      StartAt: "T",
+      States: {
+        T: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:reserve",
+          Next: "E",
+          Catch: [
+            { ErrorEquals: ["States.ALL"], Next: "E" },
+            { ErrorEquals: ["States.Timeout"], Next: "E" },
+          ],
+        },
+        E: { Type: "Succeed" },
+      },
+    };
+    const out = await validate(statesAllFirst);
+    expect(out).toMatchObject({ result: "FAIL", truncated: false });
+    expect(out.diagnostics).toEqual([
+      {
+        severity: "ERROR",
+        code: "SCHEMA_VALIDATION_FAILED",
+        message: "States.ALL must appear alone in the last catcher",
+        location: "/States/T/Catch[0]/ErrorEquals",
+      },
+    ]);
+
+    expect((await validate("{nope")).diagnostics).toEqual([
+      expect.objectContaining({ severity: "ERROR", code: "INVALID_JSON_DESCRIPTION" }),
+    ]);
+    const sync = {
+      StartAt: "Run",
+      States: { Run: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } },
+    };
+    expect((await validate(sync)).diagnostics).toEqual([
+      expect.objectContaining({ code: "UNSUPPORTED_FEATURE", location: "/States/Run/Resource" }),
+    ]);
+    // CreateStateMachine refuses EXPRESS machines locally, so validation does not pass them.
+    expect(await validate(pass, "EXPRESS")).toMatchObject({
+      result: "FAIL",
+      diagnostics: [expect.objectContaining({ code: "UNSUPPORTED_FEATURE" })],
+    });
+    expect((await h.client.send(new ListStateMachinesCommand({}))).stateMachines).toEqual(
+      before.stateMachines,
+    );
+  });
+
+  it("rejects a missing definition and an unknown type with ValidationException", async () => {
+    await rejects(validate(""), "ValidationException");
+    await rejects(validate(pass, "BATCH" as "EXPRESS"), "ValidationException");
   });
 });
 

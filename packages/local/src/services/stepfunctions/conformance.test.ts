@@ -1,6 +1,9 @@
 // AWS-documented Step Functions semantics, table by table, through the SDK against the local
 // runtime's HTTP endpoint: CreateStateMachine, StartExecution, DescribeExecution.
-import { CreateStateMachineCommand } from "@aws-sdk/client-sfn";
+import {
+  CreateStateMachineCommand,
+  ValidateStateMachineDefinitionCommand,
+} from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createMachine,
@@ -205,5 +208,14 @@ describe("definitions CreateStateMachine rejects (InvalidDefinition)", () => {
     }
     if (c.valid) expect(error).toBeUndefined();
     else expect((error as Error | undefined)?.name).toBe("InvalidDefinition");
+  });
+
+  // ValidateStateMachineDefinition says FAIL exactly when CreateStateMachine would refuse.
+  it.each(definitionCases)("ValidateStateMachineDefinition: $name → valid: $valid", async (c) => {
+    const out = await h.client.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(c.definition) }),
+    );
+    expect(out.result).toBe(c.valid ? "OK" : "FAIL");
+    expect(out.diagnostics).toHaveLength(c.valid ? 0 : 1);
   });
 });

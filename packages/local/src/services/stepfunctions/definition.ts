@@ -1,5 +1,6 @@
 // Parsing and validating ASL definitions, and finding the state graph a frame runs.
 import { StateMachine } from "aws-local-stepfunctions";
+import { AwsError } from "../../protocol";
 import { apiError } from "./errors";
 import { parseResource } from "./task-resources";
 import type { JSONObject } from "./types";
@@ -10,25 +11,74 @@ export interface Graph {
   TimeoutSeconds?: number;
 }
 
+/** A problem ValidateStateMachineDefinition reports (its documented codes, and ours). */
+export interface DefinitionDiagnostic {
+  severity: "ERROR";
+  code: string;
+  message: string;
+  /** Where in the definition, as a path like `/States/Pay/Retry[0]/ErrorEquals`. */
+  location?: string;
+}
+
+/** CreateStateMachine's `InvalidDefinition`, carrying what ValidateStateMachineDefinition lists. */
+class InvalidDefinition extends AwsError {
+  constructor(
+    readonly diagnostic: DefinitionDiagnostic,
+    message: string,
+  ) {
+    super("InvalidDefinition", message);
+  }
+}
+
+const invalid = (code: string, message: string, text = message) =>
+  new InvalidDefinition({ severity: "ERROR", code, message }, text);
+
+/** A problem at a place in the definition, in the words AWS's InvalidDefinition uses. */
+const invalidAt = (code: string, message: string, location: string) =>
+  new InvalidDefinition(
+    { severity: "ERROR", code, message, location },
+    `Invalid State Machine Definition: '${code}: ${message} at ${location}'`,
+  );
+
+/**
+ * The problems `parseDefinition` finds, as diagnostics (none: CreateStateMachine would
+ * accept it). Validation stops at the first problem, so there is at most one.
+ */
+export function validateDefinition(text: unknown): DefinitionDiagnostic[] {
+  try {
+    parseDefinition(text);
+    return [];
+  } catch (err) {
+    if (err instanceof InvalidDefinition) return [err.diagnostic];
+    throw err;
+  }
+}
+
 /** Parses and validates; any problem is `InvalidDefinition` as CreateStateMachine reports it. */
 export function parseDefinition(text: unknown): Graph {
   if (typeof text !== "string" || text.length === 0) {
     throw apiError("ValidationException", "Value for definition must not be null");
   }
   if (Buffer.byteLength(text) > 1024 * 1024) {
-    throw apiError("InvalidDefinition", "Definition exceeds the 1 MB limit");
+    throw invalid("SCHEMA_VALIDATION_FAILED", "Definition exceeds the 1 MB limit");
   }
   let graph: Graph;
   try {
     graph = JSON.parse(text);
   } catch (err) {
-    throw apiError(
-      "InvalidDefinition",
-      `Invalid State Machine Definition: '${(err as Error).message}'`,
+    const message = (err as Error).message;
+    throw invalid(
+      "INVALID_JSON_DESCRIPTION",
+      message,
+      `Invalid State Machine Definition: '${message}'`,
     );
   }
   if (graph === null || typeof graph !== "object" || Array.isArray(graph)) {
-    throw apiError("InvalidDefinition", "Invalid State Machine Definition: not a JSON object");
+    throw invalid(
+      "SCHEMA_VALIDATION_FAILED",
+      "not a JSON object",
+      "Invalid State Machine Definition: not a JSON object",
+    );
   }
   // Before the schema validator, whose messages for these would not say what is missing.
   rejectUnsupported(graph, "");
@@ -37,29 +87,33 @@ export function parseDefinition(text: unknown): Graph {
       validationOptions: { checkArn: true, checkPaths: true },
     });
   } catch (err) {
-    throw apiError(
-      "InvalidDefinition",
-      `Invalid State Machine Definition: ${(err as Error).message}`,
+    const message = (err as Error).message;
+    throw invalid(
+      "SCHEMA_VALIDATION_FAILED",
+      message,
+      `Invalid State Machine Definition: ${message}`,
     );
   }
   forEachState(graph, (name, state) => {
     if (state.Type === "Task" && !parseResource(state.Resource as string)) {
-      throw apiError(
-        "InvalidDefinition",
-        `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The resource provided ${String(state.Resource)} is not recognized. at /States/${name}/Resource'`,
+      throw invalidAt(
+        "SCHEMA_VALIDATION_FAILED",
+        `The resource provided ${String(state.Resource)} is not recognized.`,
+        `/States/${name}/Resource`,
       );
     }
     if (state.Type === "Map" && !state.ItemProcessor && !state.Iterator) {
-      throw apiError("InvalidDefinition", `Map state ${name} has no ItemProcessor`);
+      throw invalid("SCHEMA_VALIDATION_FAILED", `Map state ${name} has no ItemProcessor`);
     }
     for (const field of ["Retry", "Catch"] as const) {
       const handlers = Array.isArray(state[field]) ? (state[field] as JSONObject[]) : [];
       handlers.forEach((handler, i) => {
         const names = Array.isArray(handler?.ErrorEquals) ? handler.ErrorEquals : [];
         if (names.includes("States.ALL") && (names.length > 1 || i < handlers.length - 1)) {
-          throw apiError(
-            "InvalidDefinition",
-            `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: States.ALL must appear alone in the last ${field === "Retry" ? "retrier" : "catcher"} at /States/${name}/${field}[${i}]/ErrorEquals'`,
+          throw invalidAt(
+            "SCHEMA_VALIDATION_FAILED",
+            `States.ALL must appear alone in the last ${field === "Retry" ? "retrier" : "catcher"}`,
+            `/States/${name}/${field}[${i}]/ErrorEquals`,
           );
         }
       });
@@ -84,11 +138,9 @@ function forValidator(value: unknown, key = ""): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+// Not one of AWS's codes: AWS would accept the definition; this runtime cannot run it.
 const unsupported = (feature: string, at: string) =>
-  apiError(
-    "InvalidDefinition",
-    `Invalid State Machine Definition: 'UNSUPPORTED_FEATURE: ${feature} is not supported by the local runtime at ${at}'`,
-  );
+  invalidAt("UNSUPPORTED_FEATURE", `${feature} is not supported by the local runtime`, at);
 
 // Fields only the JSONata query language has (a JSONPath state with them is a JSONata state
 // whose QueryLanguage was set elsewhere, e.g. by a tool).

@@ -19,4 +19,11 @@ describe("Step Functions' IAM declarations", () => {
       resources: [executionArn],
     });
   });
+
+  it("ValidateStateMachineDefinition: states:ValidateStateMachineDefinition on *", () => {
+    expect(authorization("ValidateStateMachineDefinition", { definition: "{}" })).toEqual({
+      action: "states:ValidateStateMachineDefinition",
+      resources: ["*"],
+    });
+  });
 });

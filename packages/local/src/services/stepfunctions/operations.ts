@@ -33,6 +33,7 @@ export function stepFunctionsService(
     CreateStateMachine: (i) => (typeof i.name === "string" ? stateMachineArn(scope, i.name) : "*"),
     DescribeStateMachine: machine,
     ListStateMachines: () => "*",
+    ValidateStateMachineDefinition: () => "*",
     UpdateStateMachine: machine,
     DeleteStateMachine: machine,
     StartExecution: machine,

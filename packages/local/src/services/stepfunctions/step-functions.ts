@@ -8,7 +8,7 @@ import {
   stateMachineArn,
 } from "../../protocol";
 import { isRoleArn, isValidName, requireArn } from "./arns";
-import { parseDefinition } from "./definition";
+import { parseDefinition, validateDefinition } from "./definition";
 import { apiError } from "./errors";
 import { ExecutionRunner, type RunnerDeps, TOKEN_PATTERN } from "./runner";
 import { StatusEventPump } from "./status-events";
@@ -155,6 +155,29 @@ export function createStepFunctions(options: StepFunctionsOptions): StepFunction
       const arn = stateMachineArn(arnScope, name);
       store.putMachine({ arn, name, definition, roleArn, type, created: at, updated: at });
       return { stateMachineArn: arn, creationDate: seconds(at) };
+    },
+
+    // What CreateStateMachine would say of a definition, as diagnostics instead of an error.
+    ValidateStateMachineDefinition(body) {
+      const definition = requireString(body, "definition");
+      const type = body.type ?? "STANDARD";
+      if (type !== "STANDARD" && type !== "EXPRESS") {
+        throw apiError("ValidationException", `Invalid type '${String(type)}'`);
+      }
+      // CreateStateMachine refuses EXPRESS here, so its definitions cannot pass either.
+      const diagnostics = [
+        ...(type === "EXPRESS"
+          ? [
+              {
+                severity: "ERROR",
+                code: "UNSUPPORTED_FEATURE",
+                message: "EXPRESS state machines are not supported by the local runtime",
+              },
+            ]
+          : []),
+        ...validateDefinition(definition),
+      ];
+      return { result: diagnostics.length > 0 ? "FAIL" : "OK", diagnostics, truncated: false };
     },
 
     DescribeStateMachine(body) {
