@@ -53,8 +53,20 @@ export const age = (seconds: number | null) =>
         ? `${Math.floor(seconds / 60)} min`
         : `${(seconds / 3600).toFixed(1)} h`;
 
-/** A queue's oldest-message age, or "unavailable" when the API could not read it (the reason is `oldestAgeError`). */
-export const queueAge = (q: { oldestAgeSeconds: number | null; oldestAgeError?: string }) =>
-  q.oldestAgeError ? "unavailable" : age(q.oldestAgeSeconds);
+/**
+ * A queue's oldest-message age: "—" when it holds nothing (CloudWatch reports 0 s for an empty
+ * queue, which reads as a message just arrived), "unavailable" when the API could not read it
+ * (the reason is `oldestAgeError`).
+ */
+export const queueAge = (q: {
+  visible: number;
+  inFlight: number;
+  delayed?: number;
+  oldestAgeSeconds: number | null;
+  oldestAgeError?: string;
+}) => {
+  if (q.visible + q.inFlight + (q.delayed ?? 0) === 0) return "—";
+  return q.oldestAgeError ? "unavailable" : age(q.oldestAgeSeconds);
+};
 
 export const shortId = (id: string) => (id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id);
