@@ -42,6 +42,13 @@ const keyItem = (key: string, answer: StoredAnswer) => ({
   createdAt: answer.createdAt,
 });
 
+/** The put that stores a key's answer, only if the key has none yet (first answer wins). */
+const newKeyPut = (db: LedgerDb, key: string, answer: StoredAnswer) => ({
+  TableName: db.ledgerTable,
+  Item: keyItem(key, answer),
+  ConditionExpression: "attribute_not_exists(pk)",
+});
+
 export async function getStoredAnswer(
   db: LedgerDb,
   key: string,
@@ -63,15 +70,7 @@ export async function getStoredAnswer(
 
 /** Store a key's answer on its own (a refusal); a key already stored keeps its answer. */
 export async function putStoredAnswer(db: LedgerDb, key: string, answer: StoredAnswer) {
-  await db.doc
-    .send(
-      new PutCommand({
-        TableName: db.ledgerTable,
-        Item: keyItem(key, answer),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    )
-    .catch(() => undefined);
+  await db.doc.send(new PutCommand(newKeyPut(db, key, answer))).catch(() => undefined);
 }
 
 /** Count one more authorisation attempt of this card for this order; the count so far. */
@@ -124,13 +123,7 @@ export async function putAuthorization(
     db.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: db.ledgerTable,
-              Item: keyItem(key, answer),
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
+          { Put: newKeyPut(db, key, answer) },
           {
             Put: {
               TableName: db.ledgerTable,
@@ -173,13 +166,7 @@ export async function replaceAuthorization(
     db.doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: db.ledgerTable,
-              Item: keyItem(key, answer),
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
+          { Put: newKeyPut(db, key, answer) },
           {
             Put: {
               TableName: db.ledgerTable,
