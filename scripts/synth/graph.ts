@@ -5,15 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export interface GraphResource {
-  type: string;
-  name: string;
-  parent: string | null;
-  // biome-ignore lint/suspicious/noExplicitAny: provider inputs are untyped JSON
-  inputs: Record<string, any>;
-  // biome-ignore lint/suspicious/noExplicitAny: mock outputs are untyped JSON
-  outputs: Record<string, any>;
-}
+import type { GraphResource } from "../../packages/local/src/graph/types";
+
+// One shape for the graph, owned by the local cloud that loads it at start.
+export type { GraphResource };
 
 export interface PolicyStatement {
   Sid?: string;
