@@ -46,6 +46,18 @@ export interface Authorization {
   action: string;
   /** ARNs (or `*` for actions without resource-level permissions). */
   resources: string[];
+  /**
+   * When AWS authorises one request as several actions (TransactWriteItems:
+   * PutItem on one table, DeleteItem on another), every pair; each must be
+   * allowed. When present it replaces `action` × `resources`.
+   */
+  checks?: AuthorizationCheck[];
+}
+
+/** One IAM action on one resource ARN. */
+export interface AuthorizationCheck {
+  action: string;
+  resource: string;
 }
 
 export type Authorize = (request: AwsRequest) => Authorization;
