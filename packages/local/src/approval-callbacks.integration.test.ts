@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudProcess, startCloud, stopCloud } from "../test/cloud-process";
 import { fakeCredentials, REGION } from "./config";
 import { freePort } from "./engines/ports";
+import { deployment } from "./graph";
 
 // Issue 16: an operator's decision always reaches its saga. The decision is
 // saved (the commit point) and its stream record delivers the callback. Here
@@ -23,7 +24,7 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 let cloud: CloudProcess;
 let doc: DynamoDBDocumentClient;
-const db = () => ({ doc, ordersTable: "OrdersTable" });
+const db = () => ({ doc, ordersTable: deployment().tables.OrdersTable.name });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "approval-callbacks-"));

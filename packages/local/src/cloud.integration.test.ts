@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { fakeCredentials, REGION } from "./config";
 import { waitFor } from "./engines/ports";
+import { deployment } from "./graph";
 
 // Conformance of the local cloud through real AWS SDK v3 clients and the AWS
 // CLI against its one endpoint: SQS mappings (visibility, redrive, partial
@@ -434,12 +435,14 @@ describe("AWS CLI against the endpoint", () => {
     return JSON.parse(stdout || "{}") as Record<string, unknown>;
   };
 
-  it("lists tables, queues and topics and sends a message (SQS over the query protocol)", async () => {
+  it("lists tables, queues and topics under the graph's physical names and sends a message (SQS over the query protocol)", async () => {
+    const d = deployment();
     expect((await aws("dynamodb", "list-tables")).TableNames).toEqual(
-      expect.arrayContaining(["OrdersTable", "InventoryTable"]),
+      expect.arrayContaining([d.tables.OrdersTable.name, d.tables.InventoryTable.name]),
     );
+    expect(d.tables.OrdersTable.name).toMatch(/^orders-local-OrdersTableTable-/);
     const queues = (await aws("sqs", "list-queues")).QueueUrls as string[];
-    expect(queues).toContain(`${cloud.urls.aws}/000000000000/PaymentQueue`);
+    expect(queues).toContain(`${cloud.urls.aws}/000000000000/${d.queues.PaymentQueue.name}`);
     const url = await queue("CliQueue");
     const sent = await aws(
       "sqs",
@@ -452,9 +455,7 @@ describe("AWS CLI against the endpoint", () => {
     expect(sent.MessageId).toBeTruthy();
     expect(await drain(url)).toEqual(["from the cli"]);
     expect((await aws("sns", "list-topics")).Topics).toEqual(
-      expect.arrayContaining([
-        { TopicArn: "arn:aws:sns:us-east-1:000000000000:NotificationsTopic" },
-      ]),
+      expect.arrayContaining([{ TopicArn: d.topics.NotificationsTopic.arn }]),
     );
   });
 });

@@ -8,6 +8,7 @@ import { auth, queues } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { fakeCredentials, REGION } from "./config";
+import { deployment } from "./graph";
 
 // The console's log search and queue ages on a started local cloud: the admin
 // API runs as deployed (no local branch), calling CloudWatch Logs Insights and
@@ -66,7 +67,7 @@ describe("the console's observability on the local cloud", { timeout: 180_000 },
     const sku = `SKU-LOGS-${Date.now().toString(36).toUpperCase()}`;
     await DynamoDBDocumentClient.from(ddb).send(
       new PutCommand({
-        TableName: "InventoryTable",
+        TableName: deployment().tables.InventoryTable.name,
         Item: {
           ...stockKey(sku),
           entity: "SKU",

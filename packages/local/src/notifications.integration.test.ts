@@ -9,8 +9,8 @@ import { getOrder, type OrderRecord } from "@orders/core/order";
 import { httpEvent, sqsEvent } from "@orders/functions/lib/test-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
-import { arns } from "./cloud/names";
 import { fakeCredentials, REGION } from "./config";
+import { deployment } from "./graph";
 
 // A notification is sent once per (order, status, channel), shown on the real
 // local components: the handlers in the Lambda runner, DynamoDB Local, and the
@@ -42,7 +42,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const db = () => ({ doc, ordersTable: "OrdersTable" });
+const db = () => ({ doc, ordersTable: deployment().tables.OrdersTable.name });
 
 async function placeOrder(): Promise<OrderRecord> {
   const out = await cloud.runner.invoke(
@@ -72,7 +72,7 @@ function placedMessage(order: OrderRecord) {
     resources: [],
     detail: JSON.parse(entry.Detail),
   };
-  return sqsEvent([busEvent], arns.queue("EmailQueue"));
+  return sqsEvent([busEvent], deployment().queues.EmailQueue.arn);
 }
 
 async function deliver(message: ReturnType<typeof placedMessage>) {

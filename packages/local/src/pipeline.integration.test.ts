@@ -18,11 +18,12 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dyn
 import { placedDetail } from "@orders/core/events";
 import { loadPrices, stockKey } from "@orders/core/inventory";
 import { getOrder, placeOrder } from "@orders/core/order";
-import { app, auth, bus, detailTypes, orderPolicy } from "@orders/core/topology";
+import { app, auth, detailTypes, orderPolicy, type QueueName } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
-import { arns, busName, queueUrl, sagaName } from "./cloud/names";
+import { queueUrl } from "./cloud/names";
 import { ACCOUNT_ID, fakeCredentials, REGION } from "./config";
+import { deployment } from "./graph";
 
 // The whole pipeline end to end on one local cloud (issue 6's "Must show"):
 // real DynamoDB Local, fauxqs, our EventBridge and Step Functions, the real
@@ -167,7 +168,7 @@ async function newSku(name: string, stock: number, priceCents = 1_000) {
   const sku = `SKU-T${run}-${name}`;
   await doc.send(
     new PutCommand({
-      TableName: "InventoryTable",
+      TableName: deployment().tables.InventoryTable.name,
       Item: {
         ...stockKey(sku),
         entity: "SKU",
@@ -185,12 +186,16 @@ async function newSku(name: string, stock: number, priceCents = 1_000) {
 
 async function available(sku: string) {
   const { Item } = await doc.send(
-    new GetCommand({ TableName: "InventoryTable", Key: stockKey(sku), ConsistentRead: true }),
+    new GetCommand({
+      TableName: deployment().tables.InventoryTable.name,
+      Key: stockKey(sku),
+      ConsistentRead: true,
+    }),
   );
   return Item?.available as number;
 }
 
-async function queueDepth(name: string) {
+async function queueDepth(name: QueueName) {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl(cloud.urls.aws, name),
@@ -224,14 +229,16 @@ async function pendingApproval(orderId: string) {
 }
 
 async function ordersCount() {
-  const { Count } = await ddb.send(new ScanCommand({ TableName: "OrdersTable", Select: "COUNT" }));
+  const { Count } = await ddb.send(
+    new ScanCommand({ TableName: deployment().tables.OrdersTable.name, Select: "COUNT" }),
+  );
   return Count ?? 0;
 }
 
 async function failedExecutions() {
   const { executions } = await sfn.send(
     new ListExecutionsCommand({
-      stateMachineArn: arns.stateMachine(sagaName),
+      stateMachineArn: deployment().stateMachine.arn,
       statusFilter: "FAILED",
       maxResults: 1000,
     }),
@@ -599,7 +606,7 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
     for (const id of orderIds) expect((await ledger(id)).captures).toBe(1);
     expect(await available(sku)).toBe(7);
     const tasks = await sqs.send(
-      new ListMessageMoveTasksCommand({ SourceArn: arns.queue("PaymentQueueDlq") }),
+      new ListMessageMoveTasksCommand({ SourceArn: deployment().queues.PaymentQueueDlq.arn }),
     );
     expect(tasks.Results?.[0]?.Status).toMatch(/COMPLETED|RUNNING/);
     for (const id of orderIds) {
@@ -624,8 +631,8 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
     await events.send(
       new StartReplayCommand({
         ReplayName: replayName,
-        EventSourceArn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:archive/${bus.archive.name}`,
-        Destination: { Arn: arns.bus(busName) },
+        EventSourceArn: deployment().archive.arn,
+        Destination: { Arn: deployment().bus.arn },
         EventStartTime: from,
         EventEndTime: to,
       }),
@@ -642,7 +649,10 @@ describe("alone: provider outage and archive replay", { timeout: 300_000 }, () =
     expect(paid.authorizes).toBe(1);
     expect(paid.captures).toBe(1);
     expect(await available(sku)).toBe(9);
-    const order = await getOrder({ doc, ordersTable: "OrdersTable" }, orderId);
+    const order = await getOrder(
+      { doc, ordersTable: deployment().tables.OrdersTable.name },
+      orderId,
+    );
     expect(order?.status).toBe("FULFILLED");
     // a replayed OrderPlaced may start an execution, but the saga's claim ends it as a duplicate
     expect(await failedExecutions()).toBe(failedBefore);
@@ -660,7 +670,7 @@ async function voided(orderId: string) {
     const paid = await ledger(orderId);
     const { Item } = await doc.send(
       new GetCommand({
-        TableName: "OrdersTable",
+        TableName: deployment().tables.OrdersTable.name,
         Key: { pk: `ORDER#${orderId}`, sk: "PAYMENT" },
         ConsistentRead: true,
       }),
@@ -693,8 +703,9 @@ async function setSandbox(state: "down" | "up") {
 async function placeDirectly(customer: string, sku: string) {
   const result = await placeOrder(
     {
-      db: { doc, ordersTable: "OrdersTable" },
-      loadPrices: (skus) => loadPrices({ doc, inventoryTable: "InventoryTable" }, skus),
+      db: { doc, ordersTable: deployment().tables.OrdersTable.name },
+      loadPrices: (skus) =>
+        loadPrices({ doc, inventoryTable: deployment().tables.InventoryTable.name }, skus),
       policy: { approvalThresholdCents: orderPolicy.approvalThresholdCents },
       newCorrelationId: () => crypto.randomUUID(),
     },
@@ -711,7 +722,10 @@ async function placeDirectly(customer: string, sku: string) {
       isBase64Encoded: false,
     },
   );
-  const order = await getOrder({ doc, ordersTable: "OrdersTable" }, result.orderId);
+  const order = await getOrder(
+    { doc, ordersTable: deployment().tables.OrdersTable.name },
+    result.orderId,
+  );
   const event = {
     version: "0",
     id: crypto.randomUUID(),

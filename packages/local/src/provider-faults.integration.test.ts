@@ -10,6 +10,7 @@ import { httpEvent, sqsEvent } from "@orders/functions/lib/test-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { fakeCredentials, REGION } from "./config";
+import { deployment } from "./graph";
 
 // The sandbox providers' outages are the local cloud's, set in front of their
 // function URLs through the web origin's /_local/faults (what the e2e outage
@@ -59,7 +60,7 @@ async function placeOrder(): Promise<OrderRecord> {
   );
   const { statusCode, body } = out.payload as { statusCode: number; body: string };
   expect(statusCode).toBe(202);
-  const db = { doc, ordersTable: "OrdersTable" };
+  const db = { doc, ordersTable: deployment().tables.OrdersTable.name };
   return (await getOrder(db, JSON.parse(body).orderId))!;
 }
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { queueUrl } from "./cloud/names";
 import { fakeCredentials, REGION } from "./config";
+import { deployment } from "./graph";
 
 // Issue 16 part 4, "a deadline on every saga", on the local cloud: a flagged
 // order waits for an operator longer than the saga's own deadline allows (the
@@ -111,7 +112,7 @@ async function flaggedSku(name: string, stock: number) {
   const sku = `SKU-D${run}-${name}`;
   await doc.send(
     new PutCommand({
-      TableName: "InventoryTable",
+      TableName: deployment().tables.InventoryTable.name,
       Item: {
         ...stockKey(sku),
         entity: "SKU",
@@ -129,7 +130,11 @@ async function flaggedSku(name: string, stock: number) {
 
 async function available(sku: string) {
   const { Item } = await doc.send(
-    new GetCommand({ TableName: "InventoryTable", Key: stockKey(sku), ConsistentRead: true }),
+    new GetCommand({
+      TableName: deployment().tables.InventoryTable.name,
+      Key: stockKey(sku),
+      ConsistentRead: true,
+    }),
   );
   return Item?.available as number;
 }
@@ -153,7 +158,8 @@ async function submit(customer: string, sku: string) {
   return body.orderId;
 }
 
-const order = (orderId: string) => getOrder({ doc, ordersTable: "OrdersTable" }, orderId);
+const order = (orderId: string) =>
+  getOrder({ doc, ordersTable: deployment().tables.OrdersTable.name }, orderId);
 
 /** Waiting for an operator, with its payment authorised: the saga holds everything. */
 async function awaitingApproval(orderId: string) {
@@ -161,7 +167,7 @@ async function awaitingApproval(orderId: string) {
     const o = await order(orderId);
     const payment = await doc.send(
       new GetCommand({
-        TableName: "OrdersTable",
+        TableName: deployment().tables.OrdersTable.name,
         Key: { pk: `ORDER#${orderId}`, sk: "PAYMENT" },
         ConsistentRead: true,
       }),

@@ -23,6 +23,7 @@ import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
 import { startSqsSns } from "../engines/sqs-sns";
+import { deployment, ensureGraph, type TableName } from "../graph";
 import { createBundler } from "../lambda/bundle";
 import {
   createLambdaRunner,
@@ -40,7 +41,7 @@ import { createAwsIntegrations, createStepFunctions } from "../services/stepfunc
 import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
-import { arns, functionEnv, type LinkContext, queueUrl } from "./names";
+import { arns, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
 import {
   provisionBus,
   provisionQueues,
@@ -116,6 +117,7 @@ export interface LocalCloud {
   health(): Promise<{ ready: boolean; components: Record<string, ComponentHealth> }>;
   /** Starts an SQS → function mapping on a queue of yours (tests, experiments). */
   addSqsMapping(options: {
+    /** A topology queue (`PaymentQueue`) or the physical name of a queue of yours. */
     queueName: string;
     functionName: string;
     batchSize?: number;
@@ -128,6 +130,7 @@ export interface LocalCloud {
   /** Starts a stream → function mapping on a table of yours. */
   addStreamMapping(options: {
     name: string;
+    /** A topology table (`OrdersTable`) or the physical name of a table of yours; so `onFailureQueue`. */
     tableName: string;
     functionName: string;
     batchSize?: number;
@@ -209,6 +212,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const log = options.log ?? (() => {});
+  // Every resource takes the synthesized graph's physical name: build it first
+  // if infra or the topology changed (hashing only when it is current).
+  ensureGraph({ log });
+  deployment();
   const stops: Array<() => Promise<void> | void> = [];
   const stop = async () => {
     while (stops.length) {
@@ -311,6 +318,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => endpoint.close());
     ready["aws-endpoint"] = { ready: true, detail: endpoint.url };
     const awsUrl = endpoint.url;
+    // A topology queue by its key, or a test's own queue by its physical name.
+    const queueOf = (name: string) => {
+      const queue = deployment().queues[name as keyof ReturnType<typeof deployment>["queues"]] ?? {
+        name,
+        arn: arns.queue(name),
+      };
+      return { ...queue, url: physicalQueueUrl(awsUrl, queue.name) };
+    };
 
     const webPort = options.webPort === 0 ? await freePort() : (options.webPort ?? 3000);
     const webUrlGuess = `http://localhost:${webPort}`;
@@ -353,7 +368,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             onAsyncFailure: async (record: unknown) => {
               await sqs.send(
                 new SendMessageCommand({
-                  QueueUrl: queueUrl(awsUrl, queue),
+                  QueueUrl: queueOf(queue).url,
                   MessageBody: JSON.stringify(record),
                 }),
               );
@@ -378,6 +393,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ...(Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]).map(
           ([name, spec]) => ({
             name,
+            physicalName: deployment().functions[name].name,
             handler: spec.handler,
             timeoutSeconds: spec.timeoutSeconds,
             memoryMb: spec.memoryMb,
@@ -510,7 +526,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await provisionBus(services.eventBridge);
     if (createdTables.includes("InventoryTable")) {
       const doc = DynamoDBDocumentClient.from(ddbClient);
-      const seeded = await seedCatalog({ doc, inventoryTable: "InventoryTable" });
+      const seeded = await seedCatalog({
+        doc,
+        inventoryTable: deployment().tables.InventoryTable.name,
+      });
       log(`seeded ${seeded.length} catalogue items`);
     }
     ready.provisioning = { ready: true };
@@ -528,8 +547,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
       const mapping = createSqsMapping({
         sqs,
-        queueUrl: queueUrl(awsUrl, m.queueName),
-        queueArn: arns.queue(m.queueName),
+        queueUrl: queueOf(m.queueName).url,
+        queueArn: queueOf(m.queueName).arn,
         functionName: m.functionName,
         runner,
         batchSize: m.batchSize ?? 10,
@@ -549,7 +568,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const mapping = createStreamMapping({
         name: m.name,
         dynamodb: ddbCall,
-        tableName: m.tableName,
+        tableName:
+          m.tableName in deployment().tables
+            ? deployment().tables[m.tableName as TableName].name
+            : m.tableName,
         functionName: m.functionName,
         runner,
         checkpoints,
@@ -562,7 +584,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         onFailure: async (record) => {
           await sqs.send(
             new SendMessageCommand({
-              QueueUrl: queueUrl(awsUrl, m.onFailureQueue),
+              QueueUrl: queueOf(m.onFailureQueue).url,
               MessageBody: record,
             }),
           );

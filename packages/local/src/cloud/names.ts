@@ -3,18 +3,18 @@ import {
   functions,
   type LinkName,
   orderPolicy,
+  type QueueName,
   queues,
   tables,
 } from "@orders/core/topology";
 import { ACCOUNT_ID, REGION } from "../config";
+import { deployment, type TableName } from "../graph";
 
-// Physical names and ARNs of the local resources — the topology's keys as they
-// are — and what `Resource.<Name>` holds for each link (links.ts shapes).
+// Physical names and ARNs of the local resources — the synthesized graph's,
+// as a deployment would name them (graph/deployment.ts) — and what
+// `Resource.<Name>` holds for each link (links.ts shapes).
 
-export const busName = "Bus";
-export const topicName = "NotificationsTopic";
-export const sagaName = "FulfillmentSaga";
-
+/** ARNs from a physical name (the graph's, or a test's own resource). */
 export const arns = {
   queue: (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`,
   topic: (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${name}`,
@@ -32,21 +32,28 @@ export interface LinkContext {
   auth: { issuer: string; clientId: string; operatorGroup: string };
 }
 
-export const queueUrl = (awsUrl: string, name: string) => `${awsUrl}/${ACCOUNT_ID}/${name}`;
+/** The local URL of a topology queue, under its physical name. */
+export const queueUrl = (awsUrl: string, queue: QueueName) =>
+  physicalQueueUrl(awsUrl, deployment().queues[queue].name);
+
+/** The local URL of a queue by its physical name. */
+export const physicalQueueUrl = (awsUrl: string, name: string) => `${awsUrl}/${ACCOUNT_ID}/${name}`;
 
 /** `Resource.<link>` value for one link name. */
 export function linkValue(link: LinkName, ctx: LinkContext): unknown {
-  if (link in tables) return { name: link };
-  if (link in queues) return { url: queueUrl(ctx.awsUrl, link), arn: arns.queue(link) };
+  const d = deployment();
+  if (link in tables) return { name: d.tables[link as TableName].name };
+  if (link in queues)
+    return { url: queueUrl(ctx.awsUrl, link as QueueName), arn: d.queues[link as QueueName].arn };
   switch (link) {
     case "Bus":
-      return { name: busName, arn: arns.bus(busName) };
+      return { name: d.bus.name, arn: d.bus.arn };
     case "NotificationsTopic":
-      return { arn: arns.topic(topicName) };
+      return { arn: d.topics.NotificationsTopic.arn };
     case "FulfillmentSaga":
-      return { arn: arns.stateMachine(sagaName), name: sagaName };
+      return { arn: d.stateMachine.arn, name: d.stateMachine.name };
     case "SagaCallbacks":
-      return { arn: arns.stateMachine(sagaName) };
+      return { arn: d.stateMachine.arn };
     case "PaymentProvider":
       return { url: ctx.paymentProviderUrl };
     case "NotificationProvider":

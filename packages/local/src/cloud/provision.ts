@@ -18,6 +18,7 @@ import {
   type DlqSpec,
   notifications,
   orderPolicy,
+  type QueueName,
   queues,
   type RuleSpec,
   renderRulePattern,
@@ -29,11 +30,13 @@ import {
   type WorkQueueSpec,
 } from "@orders/core/topology";
 import type { ApiHandler } from "../aws-endpoint/server";
-import { arns, busName, queueUrl, sagaName, topicName } from "./names";
+import { deployment, type RuleName, type TableName } from "../graph";
+import { queueUrl } from "./names";
 
 // Creates the topology's resources through the same APIs a deployment would
 // use — idempotently, so every start converges on the topology (a restart
-// keeps data and brings settings up to date).
+// keeps data and brings settings up to date) — under the synthesized graph's
+// physical names and ARNs (deployment()).
 
 export interface ProvisionClients {
   dynamodb: DynamoDBClient;
@@ -44,8 +47,8 @@ export interface ProvisionClients {
   awsUrl: string;
 }
 
-/** Tables created now (absent before): the catalogue is seeded into a new InventoryTable. */
-export async function provisionTables(dynamodb: DynamoDBClient): Promise<string[]> {
+/** Tables created now (absent before), by topology name: the catalogue is seeded into a new InventoryTable. */
+export async function provisionTables(dynamodb: DynamoDBClient): Promise<TableName[]> {
   const existing = new Set<string>();
   let start: string | undefined;
   do {
@@ -53,8 +56,9 @@ export async function provisionTables(dynamodb: DynamoDBClient): Promise<string[
     for (const t of out.TableNames ?? []) existing.add(t);
     start = out.LastEvaluatedTableName;
   } while (start);
-  const created: string[] = [];
-  for (const [name, spec] of Object.entries(tables) as [string, TableSpec][]) {
+  const created: TableName[] = [];
+  for (const [key, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
+    const name = deployment().tables[key].name;
     if (existing.has(name)) continue;
     await dynamodb.send(new CreateTableCommand(createTableInput(name, spec)));
     if (spec.ttl) {
@@ -65,7 +69,7 @@ export async function provisionTables(dynamodb: DynamoDBClient): Promise<string[
         }),
       );
     }
-    created.push(name);
+    created.push(key);
   }
   return created;
 }
@@ -75,7 +79,7 @@ export async function provisionQueues(
   awsUrl: string,
   options: { visibilityTimeoutSeconds?: number } = {},
 ) {
-  const entries = Object.entries(queues) as [string, WorkQueueSpec | DlqSpec][];
+  const entries = Object.entries(queues) as [QueueName, WorkQueueSpec | DlqSpec][];
   // DLQs first: work queues' redrive policies point at them.
   for (const [name, spec] of entries.sort(
     ([, a], [, b]) => (a.kind === "dlq" ? -1 : 0) - (b.kind === "dlq" ? -1 : 0),
@@ -88,11 +92,13 @@ export async function provisionQueues(
         options.visibilityTimeoutSeconds ?? spec.visibilityTimeoutSeconds,
       );
       attributes.RedrivePolicy = JSON.stringify({
-        deadLetterTargetArn: arns.queue(spec.dlq),
+        deadLetterTargetArn: deployment().queues[spec.dlq].arn,
         maxReceiveCount: spec.maxReceiveCount,
       });
     }
-    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    await sqs.send(
+      new CreateQueueCommand({ QueueName: deployment().queues[name].name, Attributes: attributes }),
+    );
     await sqs.send(
       new SetQueueAttributesCommand({ QueueUrl: queueUrl(awsUrl, name), Attributes: attributes }),
     );
@@ -100,7 +106,9 @@ export async function provisionQueues(
 }
 
 export async function provisionTopic(sns: SNSClient) {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topicName }));
+  const { TopicArn } = await sns.send(
+    new CreateTopicCommand({ Name: deployment().topics.NotificationsTopic.name }),
+  );
   const existing = new Map<string, string>();
   let next: string | undefined;
   do {
@@ -109,13 +117,17 @@ export async function provisionTopic(sns: SNSClient) {
       if (s.Endpoint && s.SubscriptionArn) existing.set(s.Endpoint, s.SubscriptionArn);
     next = out.NextToken;
   } while (next);
-  for (const [queue, policy] of Object.entries(notifications.subscriptions)) {
+  for (const [queue, policy] of Object.entries(notifications.subscriptions) as [
+    QueueName,
+    unknown,
+  ][]) {
+    const queueArn = deployment().queues[queue].arn;
     const attributes = {
       RawMessageDelivery: "true",
       FilterPolicyScope: "MessageBody",
       FilterPolicy: JSON.stringify(policy),
     };
-    const arn = existing.get(arns.queue(queue));
+    const arn = existing.get(queueArn);
     if (arn) {
       for (const [AttributeName, AttributeValue] of Object.entries(attributes)) {
         await sns.send(
@@ -131,7 +143,7 @@ export async function provisionTopic(sns: SNSClient) {
         new SubscribeCommand({
           TopicArn,
           Protocol: "sqs",
-          Endpoint: arns.queue(queue),
+          Endpoint: queueArn,
           Attributes: attributes,
           ReturnSubscriptionArn: true,
         }),
@@ -155,24 +167,25 @@ export async function provisionStateMachine(
   awsUrl: string,
   options: { approvalTimeoutSeconds?: number; sagaTimeoutSeconds?: number } = {},
 ) {
+  const d = deployment();
   const definition = JSON.stringify(
     renderSaga({
-      ...Object.fromEntries(sagaFunctions().map((f) => [f, arns.lambda(f)])),
+      ...Object.fromEntries(sagaFunctions().map((f) => [f, d.functions[f].arn])),
       ApprovalsQueueUrl: queueUrl(awsUrl, "ApprovalsQueue"),
       ApprovalTimeoutSeconds: options.approvalTimeoutSeconds ?? orderPolicy.approvalTimeoutSeconds,
       SagaTimeoutSeconds: options.sagaTimeoutSeconds ?? orderPolicy.sagaTimeoutSeconds,
     }),
   );
-  const roleArn = arns.role("FulfillmentSagaRole");
+  const roleArn = d.stateMachine.roleArn;
   const created = await call(
     sfn,
     "CreateStateMachine",
-    { name: sagaName, definition, roleArn, type: "STANDARD" },
+    { name: d.stateMachine.name, definition, roleArn, type: "STANDARD" },
     ["StateMachineAlreadyExists"],
   );
   if ((created as { __type?: string }).__type) {
     await call(sfn, "UpdateStateMachine", {
-      stateMachineArn: arns.stateMachine(sagaName),
+      stateMachineArn: d.stateMachine.arn,
       definition,
       roleArn,
     });
@@ -180,26 +193,27 @@ export async function provisionStateMachine(
 }
 
 export async function provisionBus(eb: ApiHandler) {
-  await call(eb, "CreateEventBus", { Name: busName }, ["ResourceAlreadyExistsException"]);
+  const d = deployment();
+  await call(eb, "CreateEventBus", { Name: d.bus.name }, ["ResourceAlreadyExistsException"]);
   await call(
     eb,
     "CreateArchive",
     {
-      ArchiveName: bus.archive.name,
-      EventSourceArn: arns.bus(busName),
+      ArchiveName: d.archive.name,
+      EventSourceArn: d.bus.arn,
       EventPattern: JSON.stringify(bus.archive.pattern),
       RetentionDays: bus.archive.retentionDays,
     },
     ["ResourceAlreadyExistsException"],
   );
-  for (const [name, rule] of Object.entries(rules) as [string, RuleSpec][]) {
+  for (const [key, rule] of Object.entries(rules) as [RuleName, RuleSpec][]) {
     // Step Functions' status-change rule lives on the default bus, as on AWS.
-    const eventBusName = rule.bus ?? busName;
+    const { name, busName: eventBusName, targetRoleArn } = d.rules[key];
     await call(eb, "PutRule", {
       Name: name,
       EventBusName: eventBusName,
       EventPattern: JSON.stringify(
-        renderRulePattern(rule, { FulfillmentSagaArn: arns.stateMachine(sagaName) }),
+        renderRulePattern(rule, { FulfillmentSagaArn: d.stateMachine.arn }),
       ),
       Description: rule.description,
       State: "ENABLED",
@@ -207,12 +221,12 @@ export async function provisionBus(eb: ApiHandler) {
     const target = rule.target;
     const arn =
       target.kind === "queue"
-        ? arns.queue(target.queue)
+        ? d.queues[target.queue].arn
         : target.kind === "topic"
-          ? arns.topic(topicName)
+          ? d.topics[target.topic].arn
           : target.kind === "function"
-            ? arns.lambda(target.function)
-            : arns.stateMachine(sagaName);
+            ? d.functions[target.function].arn
+            : d.stateMachine.arn;
     await call(eb, "PutTargets", {
       Rule: name,
       EventBusName: eventBusName,
@@ -221,9 +235,9 @@ export async function provisionBus(eb: ApiHandler) {
           Id: target.kind,
           Arn: arn,
           ...(target.kind === "saga"
-            ? { InputPath: target.inputPath, RoleArn: arns.role("EventsToSagaRole") }
+            ? { InputPath: target.inputPath, ...(targetRoleArn ? { RoleArn: targetRoleArn } : {}) }
             : {}),
-          DeadLetterConfig: { Arn: arns.queue(target.deadLetter) },
+          DeadLetterConfig: { Arn: d.queues[target.deadLetter].arn },
           RetryPolicy: {
             MaximumEventAgeInSeconds: bus.targetRetry.maximumEventAgeSeconds,
             MaximumRetryAttempts: bus.targetRetry.maximumRetryAttempts,

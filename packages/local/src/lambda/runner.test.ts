@@ -38,6 +38,13 @@ beforeAll(() => {
           SST_RESOURCE_OrdersTable: JSON.stringify({ name: "OrdersTable" }),
         },
       },
+      {
+        name: "Deployed",
+        physicalName: "orders-local-DeployedFunction-abcdefgh",
+        handler: fixture("echo"),
+        timeoutSeconds: 5,
+        memoryMb: 128,
+      },
       { name: "Fail", handler: fixture("fail"), timeoutSeconds: 1, memoryMb: 64 },
       {
         name: "FailToDestination",
@@ -110,6 +117,21 @@ describe("Lambda runner", () => {
     await expect(runner.invoke("Nope", {})).rejects.toMatchObject({
       name: "ResourceNotFoundException",
     });
+  });
+
+  it("answers to the deployment's physical name, and tells the handler that name", async () => {
+    const arn = runner.functionArn("Deployed");
+    expect(arn).toBe(
+      "arn:aws:lambda:us-east-1:000000000000:function:orders-local-DeployedFunction-abcdefgh",
+    );
+    for (const nameOrArn of ["Deployed", "orders-local-DeployedFunction-abcdefgh", arn]) {
+      expect(runner.has(nameOrArn)).toBe(true);
+      const { payload } = await runner.invoke(nameOrArn, {});
+      expect(payload).toMatchObject({
+        functionName: "orders-local-DeployedFunction-abcdefgh",
+        env: { AWS_LAMBDA_FUNCTION_NAME: "orders-local-DeployedFunction-abcdefgh" },
+      });
+    }
   });
 
   it("reports a thrown error in AWS's shape", async () => {

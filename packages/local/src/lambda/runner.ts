@@ -25,6 +25,12 @@ import type {
 
 export interface FunctionDefinition {
   name: string;
+  /**
+   * The deployed function's name (the graph's, `orders-local-IngressFunction-…`):
+   * what the handler's context, its ARN and the Lambda API answer to. `name`
+   * keeps answering too. Default: `name`.
+   */
+  physicalName?: string;
   /** `packages/functions/src/ingress.handler`: file (from the repo root, no extension) + export. */
   handler: string;
   timeoutSeconds: number;
@@ -179,7 +185,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const region = options.region ?? REGION;
   const accountId = options.accountId ?? ACCOUNT_ID;
   const states = new Map<string, FunctionState>();
+  const keyOfPhysical = new Map<string, string>();
   for (const def of options.functions) {
+    if (def.physicalName) keyOfPhysical.set(def.physicalName, def.name);
     const { file, exportName } = resolveHandler(def.handler);
     states.set(def.name, {
       def,
@@ -196,12 +204,15 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
   const bundler = options.bundler ?? createBundler([...states.values()].map((s) => s.file));
   const ownsBundler = !options.bundler;
   const pendingAsync = new Set<Promise<void>>();
-  const functionArn = (name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const physicalOf = (name: string) => states.get(name)?.def.physicalName ?? name;
+  const functionArn = (name: string) =>
+    `arn:aws:lambda:${region}:${accountId}:function:${physicalOf(name)}`;
   const logGroupOf = options.logGroup ?? ((name: string) => `/aws/lambda/${name}`);
 
   const nameOf = (nameOrArn: string) => {
     const arn = /^arn:aws:lambda:[^:]*:[^:]*:function:([^:]+)(:.+)?$/.exec(nameOrArn);
-    return arn ? arn[1]! : nameOrArn;
+    const name = arn ? arn[1]! : nameOrArn;
+    return keyOfPhysical.get(name) ?? name;
   };
   const stateOf = (nameOrArn: string) => {
     const state = states.get(nameOf(nameOrArn));
@@ -250,7 +261,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
     const data: WorkerData = {
       file: state.file,
       exportName: state.exportName,
-      functionName: def.name,
+      functionName: physicalOf(def.name),
       functionArn: functionArn(def.name),
       memoryMb: def.memoryMb,
     };
@@ -260,7 +271,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions): LambdaRunner {
         ...baseEnv(),
         AWS_REGION: region,
         AWS_DEFAULT_REGION: region,
-        AWS_LAMBDA_FUNCTION_NAME: def.name,
+        AWS_LAMBDA_FUNCTION_NAME: physicalOf(def.name),
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(def.memoryMb),
         AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(def.name),
