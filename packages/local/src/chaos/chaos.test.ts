@@ -90,20 +90,28 @@ describe("chaos mode", () => {
   it("duplicates chosen target invocations, never EventBridge's own DLQ sends", async () => {
     const calls: string[] = [];
     const deliver = {
-      sqs: async (arn: string, _body: string, attributes?: Record<string, string>) =>
-        void calls.push(`sqs:${arn}${attributes ? ":dlq" : ""}`),
-      sns: async (arn: string, _message: string) => void calls.push(`sns:${arn}`),
-      stepFunctions: async (arn: string, _input: string) => void calls.push(`sfn:${arn}`),
-      lambda: async (arn: string, _payload: string) => void calls.push(`lambda:${arn}`),
+      sqs: async (
+        arn: string,
+        _body: string,
+        _source: { ruleArn: string },
+        attributes?: Record<string, string>,
+      ) => void calls.push(`sqs:${arn}${attributes ? ":dlq" : ""}`),
+      sns: async (arn: string, _message: string, _source: { ruleArn: string }) =>
+        void calls.push(`sns:${arn}`),
+      stepFunctions: async (arn: string, _input: string, _source: { ruleArn: string }) =>
+        void calls.push(`sfn:${arn}`),
+      lambda: async (arn: string, _payload: string, _source: { ruleArn: string }) =>
+        void calls.push(`lambda:${arn}`),
     };
     expect(withEventBridgeChaos(deliver, undefined)).toBe(deliver);
     const always = withEventBridgeChaos(
       deliver,
       createChaos({ eventBridge: { duplicateRate: 1 } }),
     );
-    await always.sqs("q", "{}");
-    await always.sqs("dlq", "{}", { ERROR_CODE: "x" });
-    await always.stepFunctions("m", "{}");
+    const rule = { ruleArn: "arn:aws:events:us-east-1:000000000000:rule/r" };
+    await always.sqs("q", "{}", rule);
+    await always.sqs("dlq", "{}", rule, { ERROR_CODE: "x" });
+    await always.stepFunctions("m", "{}", rule);
     expect(calls).toEqual(["sqs:q", "sqs:q", "sqs:dlq:dlq", "sfn:m", "sfn:m"]);
   });
 });

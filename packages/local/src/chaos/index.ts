@@ -225,11 +225,12 @@ export function chaosFromEnv(env: NodeJS.ProcessEnv = process.env): Chaos | unde
 
 /** Wraps an EventBridge target deliverer so chosen invocations happen twice. */
 export function withEventBridgeChaos<
+  S,
   D extends {
-    sqs(arn: string, body: string, attributes?: Record<string, string>): Promise<void>;
-    sns(arn: string, message: string): Promise<void>;
-    stepFunctions(arn: string, input: string): Promise<void>;
-    lambda(arn: string, payload: string): Promise<void>;
+    sqs(arn: string, body: string, source: S, attributes?: Record<string, string>): Promise<void>;
+    sns(arn: string, message: string, source: S): Promise<void>;
+    stepFunctions(arn: string, input: string, source: S): Promise<void>;
+    lambda(arn: string, payload: string, source: S): Promise<void>;
   },
 >(deliver: D, chaos: Chaos | undefined): D {
   if (!chaos) return deliver;
@@ -242,8 +243,10 @@ export function withEventBridgeChaos<
   return {
     ...deliver,
     // DLQ sends carry attributes: they are EventBridge's own, not a target's.
-    sqs: (arn: string, body: string, attributes?: Record<string, string>) =>
-      attributes ? deliver.sqs(arn, body, attributes) : twice(deliver.sqs.bind(deliver))(arn, body),
+    sqs: (arn: string, body: string, source: S, attributes?: Record<string, string>) =>
+      attributes
+        ? deliver.sqs(arn, body, source, attributes)
+        : twice(deliver.sqs.bind(deliver))(arn, body, source),
     sns: twice(deliver.sns.bind(deliver)),
     stepFunctions: twice(deliver.stepFunctions.bind(deliver)),
     lambda: twice(deliver.lambda.bind(deliver)),

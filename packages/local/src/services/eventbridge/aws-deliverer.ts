@@ -4,39 +4,56 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { TargetDeliverer } from "./types";
+import type { DeliverySource, TargetDeliverer } from "./types";
 
 export interface AwsDelivererOptions {
   endpoint?: string;
   region?: string;
+  /**
+   * The credentials a delivery is made with (the local cloud's IAM knows a key
+   * per role and per service principal and source); default: the process's own.
+   */
+  credentials?: (source: DeliverySource) => { accessKeyId: string; secretAccessKey: string };
 }
 
 export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDeliverer & {
   destroy(): void;
 } {
-  const config = {
-    endpoint: options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566",
-    region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-    },
-    // EventBridge has its own retry policy; one SDK attempt per delivery attempt.
-    maxAttempts: 1,
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566";
+  const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const processCredentials = {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
   };
-  const sqs = new SQSClient(config);
-  const sns = new SNSClient(config);
-  const sfn = new SFNClient(config);
-  const lambda = new LambdaClient(config);
+  const clientsFor = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+    // EventBridge has its own retry policy; one SDK attempt per delivery attempt.
+    const config = { endpoint, region, credentials, maxAttempts: 1 };
+    return {
+      sqs: new SQSClient(config),
+      sns: new SNSClient(config),
+      sfn: new SFNClient(config),
+      lambda: new LambdaClient(config),
+    };
+  };
+  // One set of clients per access key: each rule (or target role) delivers as itself.
+  const clientSets = new Map<string, ReturnType<typeof clientsFor>>();
+  const clients = (source: DeliverySource) => {
+    const credentials = options.credentials?.(source) ?? processCredentials;
+    let set = clientSets.get(credentials.accessKeyId);
+    if (!set) clientSets.set(credentials.accessKeyId, (set = clientsFor(credentials)));
+    return set;
+  };
   const queueUrls = new Map<string, string>();
 
+  // The URL of a queue is no secret of its policy: looked up as the process.
+  const lookup = clientsFor(processCredentials).sqs;
   async function queueUrl(queueArn: string) {
     const cached = queueUrls.get(queueArn);
     if (cached) return cached;
     const [, , , , account, name] = queueArn.split(":");
     if (!name)
       throw Object.assign(new Error(`Not a queue ARN: ${queueArn}`), { name: "InvalidArn" });
-    const out = await sqs.send(
+    const out = await lookup.send(
       new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }),
     );
     queueUrls.set(queueArn, out.QueueUrl!);
@@ -44,10 +61,10 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
   }
 
   return {
-    async sqs(queueArn, messageBody, messageAttributes) {
+    async sqs(queueArn, messageBody, source, messageAttributes) {
       const url = await queueUrl(queueArn);
       try {
-        await sqs.send(
+        await clients(source).sqs.send(
           new SendMessageCommand({
             QueueUrl: url,
             MessageBody: messageBody,
@@ -67,14 +84,14 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
         throw err;
       }
     },
-    async sns(topicArn, message) {
-      await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message }));
+    async sns(topicArn, message, source) {
+      await clients(source).sns.send(new PublishCommand({ TopicArn: topicArn, Message: message }));
     },
-    async stepFunctions(stateMachineArn, input) {
-      await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
+    async stepFunctions(stateMachineArn, input, source) {
+      await clients(source).sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
     },
-    async lambda(functionArn, payload) {
-      await lambda.send(
+    async lambda(functionArn, payload, source) {
+      await clients(source).lambda.send(
         new InvokeCommand({
           FunctionName: functionArn,
           InvocationType: "Event",
@@ -83,7 +100,8 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
       );
     },
     destroy() {
-      for (const c of [sqs, sns, sfn, lambda]) c.destroy();
+      lookup.destroy();
+      for (const set of clientSets.values()) for (const c of Object.values(set)) c.destroy();
     },
   };
 }

@@ -223,12 +223,12 @@ describe("delivery semantics", () => {
     let attempts = 0;
     const failing: TargetDeliverer = {
       ...sqs.deliverer,
-      async sqs(arn, body, attrs) {
+      async sqs(arn, body, source, attrs) {
         if (arn === queue.arn) {
           attempts++;
           throw Object.assign(new Error("throttled"), { name: "ThrottlingException" });
         }
-        return sqs.deliverer.sqs(arn, body, attrs);
+        return sqs.deliverer.sqs(arn, body, source, attrs);
       },
     };
     const bridge = await startBridge(failing);

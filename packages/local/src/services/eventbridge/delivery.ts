@@ -5,7 +5,7 @@
 import { serviceOf } from "../../protocol";
 import { backoffDelay, classifyFailure, retryPolicyOf } from "./retry-policy";
 import type { Store } from "./store";
-import type { DeliveryRecord, TargetDeliverer } from "./types";
+import type { DeliveryRecord, DeliverySource, TargetDeliverer } from "./types";
 
 export interface DeliveryOptions {
   now: () => number;
@@ -22,16 +22,21 @@ class UnsupportedTarget extends Error {
   override readonly name = "UnsupportedTarget";
 }
 
-export function invokeTarget(deliver: TargetDeliverer, arn: string, payload: string) {
+export function invokeTarget(
+  deliver: TargetDeliverer,
+  arn: string,
+  payload: string,
+  source: DeliverySource,
+) {
   switch (serviceOf(arn)) {
     case "sqs":
-      return deliver.sqs(arn, payload);
+      return deliver.sqs(arn, payload, source);
     case "sns":
-      return deliver.sns(arn, payload);
+      return deliver.sns(arn, payload, source);
     case "states":
-      return deliver.stepFunctions(arn, payload);
+      return deliver.stepFunctions(arn, payload, source);
     case "lambda":
-      return deliver.lambda(arn, payload);
+      return deliver.lambda(arn, payload, source);
     default:
       return Promise.reject(new UnsupportedTarget(`Target ${arn} is not supported locally.`));
   }
@@ -101,7 +106,10 @@ export class DeliveryWorker {
   private async attempt(row: DeliveryRecord) {
     if (row.stage === "dlq") return this.sendToDlq(row);
     try {
-      await invokeTarget(this.deliver, row.target.Arn, row.payload);
+      await invokeTarget(this.deliver, row.target.Arn, row.payload, {
+        ruleArn: row.ruleArn,
+        ...(row.target.RoleArn ? { roleArn: row.target.RoleArn } : {}),
+      });
       if (!this.closed) this.store.deleteDelivery(row.id);
       return;
     } catch (err) {
@@ -160,7 +168,13 @@ export class DeliveryWorker {
     // Only retries that ran out have an exhausted condition; permanent errors skip retries.
     if (row.exhaustedCondition) attributes.EXHAUSTED_RETRY_CONDITION = row.exhaustedCondition;
     try {
-      await this.deliver.sqs(row.target.DeadLetterConfig!.Arn!, row.event, attributes);
+      // The DLQ send is EventBridge's own, on behalf of the rule (the DLQ's queue policy).
+      await this.deliver.sqs(
+        row.target.DeadLetterConfig!.Arn!,
+        row.event,
+        { ruleArn: row.ruleArn },
+        attributes,
+      );
       if (!this.closed) this.store.deleteDelivery(row.id);
     } catch (err) {
       if (this.closed) return;

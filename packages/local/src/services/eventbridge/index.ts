@@ -4,4 +4,4 @@ export { createAwsDeliverer } from "./aws-deliverer";
 export { eventBridgeService } from "./operations";
 export { compilePattern, InvalidEventPatternError, parsePattern } from "./pattern";
 export { createEventBridge } from "./service";
-export type { EventBridge, EventBridgeOptions, TargetDeliverer } from "./types";
+export type { DeliverySource, EventBridge, EventBridgeOptions, TargetDeliverer } from "./types";

@@ -10,11 +10,23 @@ export interface TargetDeliverer {
   sqs(
     queueArn: string,
     messageBody: string,
+    source: DeliverySource,
     messageAttributes?: Record<string, string>,
   ): Promise<void>;
-  sns(topicArn: string, message: string): Promise<void>;
-  stepFunctions(stateMachineArn: string, input: string): Promise<void>;
-  lambda(functionArn: string, payload: string): Promise<void>;
+  sns(topicArn: string, message: string, source: DeliverySource): Promise<void>;
+  stepFunctions(stateMachineArn: string, input: string, source: DeliverySource): Promise<void>;
+  lambda(functionArn: string, payload: string, source: DeliverySource): Promise<void>;
+}
+
+/**
+ * Who a delivery is made as, as AWS authorises it: the target's role when it has
+ * one (`RoleArn`: a state machine target), else the `events.amazonaws.com`
+ * service principal on behalf of the rule, checked against the target's
+ * resource policy (queue policy, topic policy, Lambda permission).
+ */
+export interface DeliverySource {
+  ruleArn: string;
+  roleArn?: string;
 }
 
 export interface EventBridgeOptions {

@@ -11,34 +11,47 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { AwsService, ServiceIntegrations } from "./types";
+import type { AwsService, ServiceIntegrations, TaskCaller } from "./types";
 
 export interface AwsIntegrationsOptions {
   endpoint?: string;
   region?: string;
   /** Lambda user code runner; defaults to the Lambda API at the same endpoint. */
   invokeLambda?: ServiceIntegrations["invokeLambda"];
+  /**
+   * The credentials a Task state calls with, from the state machine's role (the
+   * local cloud's IAM knows a key per role); default: the process's own.
+   */
+  credentials?: (caller: TaskCaller) => { accessKeyId: string; secretAccessKey: string };
 }
 
 type Send = (client: unknown, input: object) => Promise<unknown>;
 
 export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): ServiceIntegrations {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566";
-  const config = {
-    endpoint,
-    region: options.region ?? process.env.AWS_REGION ?? "us-east-1",
-    credentials: {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-    },
+  const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const processCredentials = {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
   };
-  const clients = {
-    dynamodb: new DynamoDBClient(config),
-    sqs: new SQSClient(config),
-    sns: new SNSClient(config),
-    events: new EventBridgeClient(config),
+  // One set of clients per access key: each role calls with its own.
+  const clientSets = new Map<string, ReturnType<typeof clientsFor>>();
+  const clientsFor = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+    const config = { endpoint, region, credentials };
+    return {
+      dynamodb: new DynamoDBClient(config),
+      sqs: new SQSClient(config),
+      sns: new SNSClient(config),
+      events: new EventBridgeClient(config),
+      lambda: new LambdaClient(config),
+    };
   };
-  const lambda = new LambdaClient(config);
+  const clients = (caller: TaskCaller) => {
+    const credentials = options.credentials?.(caller) ?? processCredentials;
+    let set = clientSets.get(credentials.accessKeyId);
+    if (!set) clientSets.set(credentials.accessKeyId, (set = clientsFor(credentials)));
+    return set;
+  };
 
   // One entry per optimised integration we accept (see task-resources.ts).
   const commands: Record<string, Send> = {
@@ -52,18 +65,18 @@ export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): Ser
   };
 
   return {
-    async aws(service: AwsService, action: string, params: object) {
+    async aws(service: AwsService, action: string, params: object, caller: TaskCaller) {
       const send = commands[`${service}:${action}`];
       if (!send)
         throw Object.assign(new Error(`Unsupported ${service}:${action}`), {
           name: "InvalidAction",
         });
-      return send(clients[service], params);
+      return send(clients(caller)[service], params);
     },
     invokeLambda:
       options.invokeLambda ??
-      (async (functionArn, payload) => {
-        const out = await lambda.send(
+      (async (functionArn, payload, caller) => {
+        const out = await clients(caller).lambda.send(
           new InvokeCommand({
             FunctionName: functionArn,
             Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),

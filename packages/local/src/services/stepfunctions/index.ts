@@ -3,4 +3,9 @@
 export { createAwsIntegrations } from "./aws-integrations";
 export { stepFunctionsService } from "./operations";
 export { createStepFunctions } from "./step-functions";
-export type { ServiceIntegrations, StepFunctions, StepFunctionsOptions } from "./types";
+export type {
+  ServiceIntegrations,
+  StepFunctions,
+  StepFunctionsOptions,
+  TaskCaller,
+} from "./types";

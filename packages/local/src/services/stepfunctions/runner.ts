@@ -623,7 +623,7 @@ export class ExecutionRunner {
     try {
       if (!step.submitted) {
         const called = await this.raceWithHalt(
-          callResource(this.deps.integrations, res, step.params),
+          callResource(this.deps.integrations, res, step.params, { roleArn: this.exec.roleArn }),
           step.timeoutAt,
           signal,
         );

@@ -2,7 +2,7 @@
 // results and failures look to the state machine (names matched by Retry/Catch).
 import { randomUUID } from "node:crypto";
 import { StatesRuntimeError } from "./errors";
-import type { AwsService, JSONValue, ServiceIntegrations } from "./types";
+import type { AwsService, JSONValue, ServiceIntegrations, TaskCaller } from "./types";
 
 export interface TaskResource {
   /** History's `resourceType`/`resource`, e.g. `sqs` + `sendMessage.waitForTaskToken`. */
@@ -91,12 +91,13 @@ export async function callResource(
   integrations: ServiceIntegrations,
   res: TaskResource,
   params: JSONValue,
+  caller: TaskCaller,
 ): Promise<JSONValue> {
-  if (res.service === "lambda") return invokeLambda(integrations, res, params);
+  if (res.service === "lambda") return invokeLambda(integrations, res, params, caller);
   const input = serialiseBodies(res.service, (params ?? {}) as Record<string, unknown>);
   let output: Record<string, unknown>;
   try {
-    output = ((await integrations.aws(res.service, res.action, input)) ?? {}) as Record<
+    output = ((await integrations.aws(res.service, res.action, input, caller)) ?? {}) as Record<
       string,
       unknown
     >;
@@ -120,6 +121,7 @@ async function invokeLambda(
   integrations: ServiceIntegrations,
   res: TaskResource,
   params: JSONValue,
+  caller: TaskCaller,
 ) {
   const p = (params ?? {}) as Record<string, unknown>;
   const functionArn = res.directLambda ?? (p.FunctionName as string);
@@ -133,7 +135,7 @@ async function invokeLambda(
   const payload = res.directLambda ? params : p.Payload;
   let out: { payload?: unknown; functionError?: string };
   try {
-    out = await integrations.invokeLambda(functionArn, payload);
+    out = await integrations.invokeLambda(functionArn, payload, caller);
   } catch (err) {
     const e = err as { name?: string; message?: string };
     const name = e.name?.endsWith("Exception") ? e.name : "ServiceException";

@@ -19,9 +19,15 @@ export interface ServiceIntegrations {
   invokeLambda(
     functionArn: string,
     payload: unknown,
+    caller: TaskCaller,
   ): Promise<{ payload?: unknown; functionError?: string }>;
   /** Calls an AWS API with SDK v3 command input (the ASL Parameters, PascalCase). */
-  aws(service: AwsService, action: string, params: object): Promise<unknown>;
+  aws(service: AwsService, action: string, params: object, caller: TaskCaller): Promise<unknown>;
+}
+
+/** Who a Task state calls as: on AWS, the state machine's execution role. */
+export interface TaskCaller {
+  roleArn: string;
 }
 
 export type AwsService = "dynamodb" | "sqs" | "sns" | "events";
