@@ -15,6 +15,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The local cloud names its resources from the synthesized graph: build it once, up front.
+    globalSetup: ["./scripts/vitest-graph-setup.ts"],
     reporters: ["default", "./scripts/summary-reporter.ts"],
   },
 });

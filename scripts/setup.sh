@@ -48,4 +48,6 @@ if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
 pnpm exec node scripts/setup-dynamodb-local.mjs
 # SST's platform (.sst/platform): the infra type-check and the offline synth run on it.
 pnpm exec node scripts/sst-platform.mjs
+# The synthesized graph (.cache/graph/graph.json): the local cloud takes its resources' names from it.
+pnpm exec tsx -e 'import("./packages/local/src/graph/index.ts").then((graph) => console.log(`setup: graph ${graph.ensureGraph()}`))'
 echo "setup: done (node $(pnpm exec node --version), pnpm $(pnpm --version))"
