@@ -3,6 +3,7 @@
 // them like our own services; their IAM declarations are read from the
 // request (AWS authorises these on the tables, queues and topics named).
 import {
+  type AuthorizationCheck,
   type Authorize,
   AwsError,
   type AwsRequest,
@@ -44,6 +45,30 @@ export function dynamodbResources(scope: Scope, input: Input): string[] {
   return out.size ? [...out] : ["*"];
 }
 
+/** IAM's action for each part of a transaction: AWS has no Transact* actions, only the item actions. */
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+  Get: "dynamodb:GetItem",
+};
+
+/** TransactWriteItems / TransactGetItems: each item's action on its table, as AWS authorises them. */
+export function dynamodbTransactChecks(scope: Scope, input: Input): AuthorizationCheck[] {
+  const checks = new Map<string, AuthorizationCheck>();
+  for (const item of Array.isArray(input.TransactItems) ? (input.TransactItems as Input[]) : [])
+    for (const [kind, op] of Object.entries(item ?? {})) {
+      const table = str((op as Input | null)?.TableName);
+      const action = TRANSACT_ITEM_ACTIONS[kind];
+      if (table && action) {
+        const check = { action, resource: tableArn(scope, table) };
+        checks.set(`${check.action} ${check.resource}`, check);
+      }
+    }
+  return [...checks.values()];
+}
+
 export interface DynamoDbServiceOptions {
   endpoint: string;
   scope: Scope;
@@ -82,6 +107,9 @@ export function dynamodbService(options: DynamoDbServiceOptions): AwsService {
     authorizeAny: (r) => ({
       action: `dynamodb:${r.operation}`,
       resources: dynamodbResources(options.scope, r.input ?? {}),
+      ...(r.operation === "TransactWriteItems" || r.operation === "TransactGetItems"
+        ? { checks: dynamodbTransactChecks(options.scope, r.input ?? {}) }
+        : {}),
     }),
     async handle(r) {
       // DynamoDB Local answers malformed JSON with a 500; AWS with a 400.
@@ -222,9 +250,13 @@ export function sqsService(options: SqsServiceOptions) {
     });
   };
 
+  // A batch is authorised as its single-message action (IAM has no sqs:*Batch actions).
   const declare =
     (action: string): Authorize =>
-    (r) => ({ action: `sqs:${action}`, resources: [sqsResource(options.scope, r)] });
+    (r) => ({
+      action: `sqs:${action.replace(/Batch$/, "")}`,
+      resources: [sqsResource(options.scope, r)],
+    });
 
   const service: AwsService = {
     name: "sqs",

@@ -97,8 +97,8 @@ async function authorised(init: { path?: string; headers: Record<string, string>
   });
   expect(res.status).toBe(403);
   expect(seen).toHaveLength(1);
-  const { principal, action, resources } = seen[0]!;
-  return { principal, action, resources };
+  const { principal, action, resources, checks } = seen[0]!;
+  return { principal, action, resources, ...(checks ? { checks } : {}) };
 }
 const json = (target: string, body: unknown) => ({
   headers: { "x-amz-target": target, "content-type": "application/x-amz-json-1.0" },
@@ -205,7 +205,7 @@ describe("the dispatch table's IAM declarations", () => {
     );
   });
 
-  it("forwarded DynamoDB: each table of a transaction, the index of a GSI query", async () => {
+  it("forwarded DynamoDB: each item of a transaction as its item action on its table, the index of a GSI query", async () => {
     expect(
       await authorised(
         json("DynamoDB_20120810.TransactWriteItems", {
@@ -213,11 +213,37 @@ describe("the dispatch table's IAM declarations", () => {
             { Put: { TableName: "Orders", Item: {} } },
             { Update: { TableName: "Inventory", Key: {} } },
             { ConditionCheck: { TableName: "Orders", Key: {} } },
+            { Delete: { TableName: "Orders", Key: {} } },
           ],
         }),
       ),
     ).toMatchObject({
       action: "dynamodb:TransactWriteItems",
+      resources: [arn("dynamodb", "table/Orders"), arn("dynamodb", "table/Inventory")],
+      checks: [
+        { action: "dynamodb:PutItem", resource: arn("dynamodb", "table/Orders") },
+        { action: "dynamodb:UpdateItem", resource: arn("dynamodb", "table/Inventory") },
+        { action: "dynamodb:ConditionCheckItem", resource: arn("dynamodb", "table/Orders") },
+        { action: "dynamodb:DeleteItem", resource: arn("dynamodb", "table/Orders") },
+      ],
+    });
+    expect(
+      (
+        await authorised(
+          json("DynamoDB_20120810.TransactGetItems", {
+            TransactItems: [{ Get: { TableName: "Orders", Key: {} } }],
+          }),
+        )
+      ).checks,
+    ).toEqual([{ action: "dynamodb:GetItem", resource: arn("dynamodb", "table/Orders") }]);
+    expect(
+      await authorised(
+        json("DynamoDB_20120810.BatchWriteItem", {
+          RequestItems: { Orders: [], Inventory: [] },
+        }),
+      ),
+    ).toMatchObject({
+      action: "dynamodb:BatchWriteItem",
       resources: [arn("dynamodb", "table/Orders"), arn("dynamodb", "table/Inventory")],
     });
     expect(
@@ -239,6 +265,15 @@ describe("the dispatch table's IAM declarations", () => {
         }),
       ),
     ).toMatchObject({ action: "sqs:SendMessage", resources: [arn("sqs", "orders-dlq")] });
+    // IAM has no batch actions: a batch is authorised as its single-message action.
+    expect(
+      await authorised(
+        json("AmazonSQS.DeleteMessageBatch", {
+          QueueUrl: `${endpoint.url}/${ACCOUNT_ID}/work`,
+          Entries: [],
+        }),
+      ),
+    ).toMatchObject({ action: "sqs:DeleteMessage", resources: [arn("sqs", "work")] });
     expect(
       await authorised({
         headers: { "content-type": "application/x-www-form-urlencoded", ...signedFor("sqs") },

@@ -5,7 +5,13 @@
 // for a run, so each distinct question is evaluated once.
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type RunSimulationResults, runSimulation } from "@cloud-copilot/iam-simulate";
+import {
+  isWildcardOnlyAction,
+  type RunSimulationResults,
+  runSimulation,
+  runUnsafeSimulation,
+  type Simulation,
+} from "@cloud-copilot/iam-simulate";
 import { ACCOUNT_ID, repoRoot } from "../config";
 import { type AuthorizationCheck, type Authorizer, AwsError } from "../protocol";
 import { type GraphResource, type PolicyDocument, policiesOf } from "./policies";
@@ -138,26 +144,44 @@ export function createIam(options: IamOptions): Iam {
               "aws:PrincipalAccount": ACCOUNT_ID,
               ...context,
             };
-      outcome = runSimulation(
-        {
-          request: {
-            principal: principal.arn,
-            action: check.action,
-            resource: { resource: check.resource, accountId: ACCOUNT_ID },
-            contextVariables,
-          },
-          // A service principal has no identity policy: only the resource's policy can allow it.
-          identityPolicies:
-            principal.kind === "role" ? (graph.identityPolicies(principal.roleArn) ?? []) : [],
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          ...(resourcePolicy ? { resourcePolicy } : {}),
+      const simulation: Simulation = {
+        request: {
+          principal: principal.arn,
+          action: check.action,
+          resource: { resource: check.resource, accountId: ACCOUNT_ID },
+          contextVariables,
         },
-        {},
-      ).then(outcomeOf);
+        // A service principal has no identity policy: only the resource's policy can allow it.
+        identityPolicies:
+          principal.kind === "role" ? (graph.identityPolicies(principal.roleArn) ?? []) : [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(resourcePolicy ? { resourcePolicy } : {}),
+      };
+      outcome = wildcardOnly(check.action).then(async (only) =>
+        // The reference lists some actions without resource types although AWS authorises them on
+        // one (states:SendTaskSuccess names the state machine in its denial, and a grant on it
+        // works): the validating engine refuses any resource but `*` for those, so they are
+        // matched as declared, without its validation.
+        only && check.resource !== "*"
+          ? { verdict: runUnsafeSimulation(simulation, {}) }
+          : outcomeOf(await runSimulation(simulation, {})),
+      );
       cache.set(key, outcome);
     }
     return outcome;
+  }
+
+  const wildcardOnlyActions = new Map<string, Promise<boolean>>();
+  function wildcardOnly(action: string): Promise<boolean> {
+    const [service = "", name = ""] = action.toLowerCase().split(":");
+    let only = wildcardOnlyActions.get(action.toLowerCase());
+    if (!only) {
+      // An action the reference does not know is left to the validating engine, which says so.
+      only = isWildcardOnlyAction(service, name).catch(() => false);
+      wildcardOnlyActions.set(action.toLowerCase(), only);
+    }
+    return only;
   }
 
   function messageOf(principal: Principal, check: AuthorizationCheck, outcome: Outcome) {

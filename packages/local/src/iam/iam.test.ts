@@ -156,6 +156,18 @@ describe("a function's role", () => {
     });
   });
 
+  it("states:SendTaskSuccess, listed without resource types, is granted on the state machine as on AWS", async () => {
+    const machine = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:orders-local-FulfillmentSaga`;
+    const { iam } = iamFor([
+      { Effect: "Allow", Action: "states:SendTaskSuccess", Resource: machine },
+    ]);
+    expect((await iam.check("fnIngress", "states:SendTaskSuccess", machine)).allowed).toBe(true);
+    expect((await iam.check("fnIngress", "states:SendTaskSuccess", `${machine}2`)).allowed).toBe(
+      false,
+    );
+    expect((await iam.check("fnIngress", "states:SendTaskFailure", machine)).allowed).toBe(false);
+  });
+
   it("a role's RolePolicy resource counts as its identity policy", async () => {
     const { iam } = iamFor([]);
     const key = keyForRole(sagaRoleArn);
