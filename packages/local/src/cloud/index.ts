@@ -41,7 +41,7 @@ import { createAwsIntegrations, createStepFunctions } from "../services/stepfunc
 import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
-import { arns, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
+import { arns, functionAccessKey, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
 import {
   provisionBus,
   provisionQueues,
@@ -361,12 +361,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const defaultEnvironments = Math.min(4, Math.max(2, availableParallelism()));
     const environments = (name: string) =>
       Math.max(defaultEnvironments, mappedConcurrency.get(name) ?? 0);
-    // Lambda's on-failure destination: the record goes to the topology's queue.
-    const onAsyncFailure = (queue: string | undefined) =>
+    // Lambda's on-failure destination: the record goes to the topology's queue,
+    // sent with the function's role (as Lambda does).
+    const onAsyncFailure = (name: FunctionName, queue: string | undefined) =>
       queue
         ? {
             onAsyncFailure: async (record: unknown) => {
-              await sqs.send(
+              await sqsAs(functionAccessKey(name)).send(
                 new SendMessageCommand({
                   QueueUrl: queueOf(queue).url,
                   MessageBody: JSON.stringify(record),
@@ -399,7 +400,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
             memoryMb: spec.memoryMb,
             concurrency: environments(name),
             env: functionEnv(name, ctx),
-            ...onAsyncFailure((spec as FunctionSpec).onAsyncFailure),
+            ...onAsyncFailure(name, (spec as FunctionSpec).onAsyncFailure),
           }),
         ),
         ...(options.extraFunctions ?? []),
@@ -443,10 +444,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const ddbClient = new DynamoDBClient(client);
     const sqs = new SQSClient(client);
     const sns = new SNSClient(client);
+    // The SQS client of one principal (an access key the endpoint's IAM knows):
+    // event source mappings poll, and on-failure destinations send, as their function.
+    const sqsClients = new Map<string, SQSClient>();
+    const sqsAs = (accessKeyId: string) => {
+      let c = sqsClients.get(accessKeyId);
+      if (!c)
+        sqsClients.set(
+          accessKeyId,
+          (c = new SQSClient({
+            ...client,
+            credentials: { accessKeyId, secretAccessKey: "local" },
+          })),
+        );
+      return c;
+    };
     stops.push(() => {
       ddbClient.destroy();
       sqs.destroy();
       sns.destroy();
+      for (const c of sqsClients.values()) c.destroy();
     });
 
     const deliverer = createAwsDeliverer({ endpoint: awsUrl, region: REGION });
@@ -542,11 +559,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const onError = (what: string) => (error: unknown) =>
       log(`${what}: ${(error as Error).message}`);
-    const ddbCall = dynamoCaller(awsUrl, REGION);
 
     const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
       const mapping = createSqsMapping({
-        sqs,
+        // Lambda polls with the function's execution role.
+        sqs: sqsAs(functionAccessKey(m.functionName)),
         queueUrl: queueOf(m.queueName).url,
         queueArn: queueOf(m.queueName).arn,
         functionName: m.functionName,
@@ -567,7 +584,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const addStreamMapping: LocalCloud["addStreamMapping"] = (m) => {
       const mapping = createStreamMapping({
         name: m.name,
-        dynamodb: ddbCall,
+        dynamodb: dynamoCaller(awsUrl, REGION, functionAccessKey(m.functionName)),
         tableName:
           m.tableName in deployment().tables
             ? deployment().tables[m.tableName as TableName].name
@@ -582,7 +599,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         reportBatchItemFailures: m.reportBatchItemFailures ?? true,
         ...(m.filters ? { filters: m.filters } : {}),
         onFailure: async (record) => {
-          await sqs.send(
+          await sqsAs(functionAccessKey(m.functionName)).send(
             new SendMessageCommand({
               QueueUrl: queueOf(m.onFailureQueue).url,
               MessageBody: record,

@@ -70,6 +70,14 @@ export function linkValue(link: LinkName, ctx: LinkContext): unknown {
   throw new Error(`no local value for link ${link}`);
 }
 
+/**
+ * The access key id a function's execution environments (and its event source
+ * mappings) call AWS with: `fn<FunctionName>`, which the endpoint's IAM maps to
+ * the function's role in the graph. Letters and digits only: DynamoDB Local
+ * refuses other characters in an access key id.
+ */
+export const functionAccessKey = (name: string) => `fn${name}`;
+
 /** A function's env as SST injects it (exactly its links), plus the local endpoint. */
 export function functionEnv(
   name: FunctionName,
@@ -83,7 +91,7 @@ export function functionEnv(
       spec.links.map((l) => [`SST_RESOURCE_${l}`, JSON.stringify(linkValue(l, ctx))]),
     ),
     AWS_ENDPOINT_URL: ctx.awsUrl,
-    AWS_ACCESS_KEY_ID: "local",
+    AWS_ACCESS_KEY_ID: functionAccessKey(name),
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: "1",
     POWERTOOLS_SERVICE_NAME: name,

@@ -334,16 +334,18 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
   };
 }
 
-/** A raw DynamoDB JSON-protocol caller (for streams: records stay in wire format). */
-export function dynamoCaller(endpoint: string, region: string): DynamoCall {
+/**
+ * A raw DynamoDB JSON-protocol caller (for streams: records stay in wire format),
+ * as `accessKeyId`: the mapping reads the stream with its function's role.
+ */
+export function dynamoCaller(endpoint: string, region: string, accessKeyId = "local"): DynamoCall {
   return async (target, body) => {
-    const service = target.startsWith("DynamoDBStreams") ? "dynamodb" : "dynamodb";
     const res = await fetch(endpoint, {
       method: "POST",
       headers: {
         "content-type": "application/x-amz-json-1.0",
         "x-amz-target": target,
-        authorization: `AWS4-HMAC-SHA256 Credential=local/20240101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+        authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20240101/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
       },
       body: JSON.stringify(body),
     });
