@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -64,32 +65,55 @@ function sstVersion(root: string): string {
  * Two processes ensuring at once may both build; each writes its own temporary
  * file and renames it into place (the synth is deterministic), and the hash is
  * renamed in after the graph, so a matching hash always means the graph is current.
+ *
+ * When the synth fails (infra/ mid-edit) and a graph was built before, that one
+ * is used, with a warning: a broken SST program is infra/graph.test.ts's to
+ * report, not a reason for `pnpm dev` to refuse to start. The failure is
+ * remembered per inputs hash, so the next ensure does not pay the synth again.
  */
 export function ensureGraph(options: { root?: string; log?: (line: string) => void } = {}): string {
   const root = options.root ?? repoRoot;
+  const log = options.log ?? ((line: string) => console.log(line));
   const file = graphFile(root);
   const hashFile = `${file}.sha256`;
+  const failedFile = `${file}.failed`;
   const want = graphInputsHash(root);
-  if (existsSync(file) && existsSync(hashFile) && readFileSync(hashFile, "utf8") === want)
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+  if (existsSync(file) && read(hashFile) === want) return file;
+
+  const unique = `${process.pid}-${Date.now()}`;
+  const replace = (path: string, text: string) => {
+    writeFileSync(`${path}.${unique}.tmp`, text);
+    renameSync(`${path}.${unique}.tmp`, path);
+  };
+  const stale = (why: string) => {
+    if (!existsSync(file))
+      throw new Error(`graph: pnpm synth failed and no graph was built before:\n${why}`);
+    log(
+      `graph: WARNING pnpm synth fails for the current infra/topology; using the last graph built (${relative(root, file)}). ${why.split("\n").find((l) => l.trim()) ?? ""}`,
+    );
     return file;
+  };
+  const failed = read(failedFile);
+  if (failed?.startsWith(`${want}\n`)) return stale(failed.slice(want.length + 1));
 
   const started = Date.now();
   mkdirSync(join(root, ".cache/graph"), { recursive: true });
-  const unique = `${process.pid}-${Date.now()}`;
   const tmp = `${file}.${unique}.tmp`;
   const result = spawnSync(
     process.execPath,
     [join(root, "scripts/synth/synth.mjs"), "--out", tmp],
     { cwd: root, encoding: "utf8" },
   );
-  if (result.status !== 0)
-    throw new Error(
-      `graph: pnpm synth failed (exit ${result.status ?? result.signal}):\n${result.stderr || result.error?.message}`,
-    );
+  if (result.status !== 0) {
+    rmSync(tmp, { force: true });
+    const why = `exit ${result.status ?? result.signal}: ${result.stderr || result.error?.message}`;
+    replace(failedFile, `${want}\n${why}`);
+    return stale(why);
+  }
   renameSync(tmp, file);
-  writeFileSync(`${hashFile}.${unique}.tmp`, want);
-  renameSync(`${hashFile}.${unique}.tmp`, hashFile);
-  (options.log ?? ((line) => console.log(line)))(
+  replace(hashFile, want);
+  log(
     `graph: rebuilt ${relative(root, file)} in ${((Date.now() - started) / 1000).toFixed(1)} s (infra, sst.config.ts, topology or SST changed)`,
   );
   return file;

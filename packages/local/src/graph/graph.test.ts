@@ -119,11 +119,41 @@ writeFileSync(process.argv[3], JSON.stringify([{ type: "t", name: "n", parent: n
     expect(runs()).toBe(1);
   });
 
-  it("says why when the synth fails", () => {
+  it("says why when the synth fails and there is no graph yet", () => {
     write("scripts/synth/synth.mjs", 'console.error("boom: infra/api.ts"); process.exit(2);');
     expect(() => ensureGraph({ root, ...quiet })).toThrow(
-      /synth failed \(exit 2\):\nboom: infra\/api\.ts/,
+      /synth failed and no graph was built before:\nexit 2: boom: infra\/api\.ts/,
     );
+  });
+
+  it("keeps the last graph, loudly, while the infra does not synthesize, and tries again once it changes", () => {
+    const file = ensureGraph({ root, ...quiet });
+    const good = readFileSync(file, "utf8");
+    const synth = readFileSync(join(root, "scripts/synth/synth.mjs"), "utf8");
+    write(
+      "scripts/synth/synth.mjs",
+      synth.replace(
+        "await new Promise",
+        'console.error("Error: no module offered it"); process.exit(1);\nawait new Promise',
+      ),
+    );
+    const lines: string[] = [];
+    expect(ensureGraph({ root, log: (l) => lines.push(l) })).toBe(file);
+    expect(ensureGraph({ root, log: (l) => lines.push(l) })).toBe(file);
+    expect(readFileSync(file, "utf8")).toBe(good);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^graph: WARNING pnpm synth fails .*using the last graph built.*exit 1: Error: no module offered it/,
+      ),
+      expect.stringMatching(/^graph: WARNING/),
+    ]);
+    // One attempt for these inputs, not one per ensure.
+    expect(runs()).toBe(2);
+    // Fixed with another edit: built anew.
+    write("scripts/synth/synth.mjs", synth);
+    write("infra/storage.ts", "export const fixed = true;");
+    ensureGraph({ root, ...quiet });
+    expect(runs()).toBe(3);
   });
 
   it("leaves a whole graph when two processes ensure it at once", async () => {
