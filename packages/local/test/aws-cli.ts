@@ -31,7 +31,7 @@ const missing = () =>
     : `${AWS_CLI} is missing: these conformance tests run Debian's AWS CLI (apt package awscli). ` +
       "scripts/setup.sh installs it (CI runs that script); run it, or apt-get install awscli.";
 
-export function awsCli(endpoint: () => string, region = "us-east-1"): AwsCli {
+export function awsCli(endpoint: () => string, region = "us-east-1", accessKeyId = "test"): AwsCli {
   // An empty home: no ~/.aws config or credentials of the machine leak into the CLI.
   const home = mkdtempSync(join(tmpdir(), "aws-cli-home-"));
   const run = (...args: string[]) => {
@@ -47,7 +47,8 @@ export function awsCli(endpoint: () => string, region = "us-east-1"): AwsCli {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
             HOME: home,
             LANG: "C.UTF-8",
-            AWS_ACCESS_KEY_ID: "test",
+            // The local cloud reads who calls from the access key id (fn<Function> keys: IAM).
+            AWS_ACCESS_KEY_ID: accessKeyId,
             AWS_SECRET_ACCESS_KEY: "test",
             AWS_DEFAULT_REGION: region,
             AWS_PAGER: "",
