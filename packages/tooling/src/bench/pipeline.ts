@@ -15,6 +15,7 @@ import { stockKey } from "@orders/core/inventory";
 import { functions } from "@orders/core/topology";
 import { type LocalCloud, startLocalCloud } from "@orders/local/cloud/index";
 import { fakeCredentials, REGION } from "@orders/local/config";
+import { deployment } from "@orders/local/graph/index";
 import { type CpuSpent, cpuMeter, threadCpuMeter } from "./cpu";
 import { median } from "./median";
 
@@ -52,6 +53,10 @@ import { median } from "./median";
 
 /** The sandbox providers' own tables (payments, notifications): not the pipeline's writes. */
 const PROVIDER_LEDGERS = new Set(["PaymentLedgerTable", "NotificationLedgerTable"]);
+/** The local cloud's physical table name → its topology name. */
+const tableKeyOf = new Map(Object.entries(deployment().tables).map(([key, t]) => [t.name, key]));
+/** The orders table as the local cloud names it (the synthesized graph's name). */
+const ordersTable = () => deployment().tables.OrdersTable.name;
 
 export interface PipelineBench {
   concurrency: number;
@@ -246,7 +251,7 @@ export async function benchPipeline(
     // (same attributes, indexes and size) put under a fresh key.
     const written = await ddb.send(
       new GetItemCommand({
-        TableName: "OrdersTable",
+        TableName: ordersTable(),
         Key: { pk: { S: `ORDER#${sample}` }, sk: { S: "META" } },
         ConsistentRead: true,
       }),
@@ -264,7 +269,7 @@ export async function benchPipeline(
       const orderId = `bench${run}${i}`;
       await ddb.send(
         new PutItemCommand({
-          TableName: "OrdersTable",
+          TableName: ordersTable(),
           Item: { ...template, pk: { S: `ORDER#${orderId}` }, orderId: { S: orderId } },
           ConditionExpression: "attribute_not_exists(pk)",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -316,7 +321,7 @@ export async function benchPipeline(
     const submit = submitter(cloud, token);
     // The raw writes go to a twin of OrdersTable (same keys, indexes and
     // stream) that no consumer reads, through the same endpoint.
-    const rawTable = await twinTable(ddb, "OrdersTable", `BenchRawPuts${run}`);
+    const rawTable = await twinTable(ddb, ordersTable(), `BenchRawPuts${run}`);
     const put = (i: number) =>
       ddb
         .send(
@@ -378,7 +383,8 @@ export async function benchPipeline(
     const writesByTable = Object.fromEntries(
       Object.entries(after)
         .filter(([t]) => t !== rawTable)
-        .map(([t, n]) => [t, (n - (before[t] ?? 0)) / orders]),
+        // by topology name, as earlier reports list them (the physical names carry random suffixes)
+        .map(([t, n]) => [tableKeyOf.get(t) ?? t, (n - (before[t] ?? 0)) / orders]),
     );
     // The pipeline's own writes: the sandbox providers' ledgers stand in for a
     // PSP's and a messaging service's books (other companies' databases on
@@ -529,7 +535,7 @@ async function waitSettled(cloud: LocalCloud, ids: string[], timeoutMs: number) 
         do {
           const page = await ddb.send(
             new QueryCommand({
-              TableName: "OrdersTable",
+              TableName: ordersTable(),
               IndexName: "byStatus",
               KeyConditionExpression: "gsi1pk = :s",
               ExpressionAttributeValues: { ":s": { S: `STATUS#${status}` } },

@@ -28,7 +28,8 @@ import {
 // invariants speak about, a non-destructive peek at every DLQ, and (when a
 // Step Functions client is given) every saga execution with the states it
 // entered. Names follow the topology; a deployment's actual names are passed
-// in, or found by suffix (`<anything>OrdersTable`, `<anything>PaymentQueueDlq`).
+// in, or found by suffix (`<anything>OrdersTable`, `<anything>PaymentQueueDlq`)
+// or as SST names them (`orders-local-OrdersTableTable-csokvvha`).
 
 export type TableRole = "OrdersTable" | "InventoryTable" | "PaymentLedgerTable";
 export const tableRoles: TableRole[] = ["OrdersTable", "InventoryTable", "PaymentLedgerTable"];
@@ -52,10 +53,15 @@ export interface SnapshotSources {
 
 export const catalogueStock = () => Object.fromEntries(catalog.map((i) => [i.sku, i.stock]));
 
-/** Pick the one name equal to `role` or ending in it (`orders-local-OrdersTable`). */
+/**
+ * Pick the one name equal to `role`, ending in it (`orders-local-OrdersTable`),
+ * or SST's physical name for it: `<app>-<stage>-<role><Table|Queue>-<suffix>`
+ * (`orders-local-OrdersTableTable-csokvvha`, the local cloud's names too).
+ */
 export function matchByRole(names: string[], role: string): string | undefined {
   if (names.includes(role)) return role;
-  const found = names.filter((n) => n.endsWith(role));
+  const physical = new RegExp(`-${role}(Table|Queue)-[a-z0-9]+$`);
+  const found = names.filter((n) => n.endsWith(role) || physical.test(n));
   if (found.length > 1) {
     throw new Error(`more than one ${role}: ${found.join(", ")} (name it explicitly)`);
   }

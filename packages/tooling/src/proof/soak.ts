@@ -14,10 +14,13 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { QueueName } from "@orders/core/topology";
 import { httpEvent } from "@orders/functions/lib/test-events";
 import { type ChaosInput, soakChaos } from "@orders/local/chaos/index";
+import { physicalQueueUrl } from "@orders/local/cloud/names";
 import { fakeCredentials, REGION } from "@orders/local/config";
 import { freePort } from "@orders/local/engines/ports";
+import { deployment } from "@orders/local/graph/index";
 import { startCloud, stopCloud } from "@orders/local/test/cloud-process";
 import { runCheck } from "./check";
 import type { Report } from "./invariants";
@@ -147,6 +150,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   process.once("exit", abandon);
   try {
     const awsUrl = cloud.urls.aws;
+    // The local cloud's queues carry the synthesized graph's physical names.
+    const queueUrl = (name: QueueName) => physicalQueueUrl(awsUrl, deployment().queues[name].name);
     log(
       `local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${awsUrl} (data ${dataDir})`,
     );
@@ -251,10 +256,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     })();
     const poisonSent = Math.max(1, Math.floor(options.orders / 100));
     for (let p = 0; p < poisonSent; p++) {
-      for (const queue of ["PaymentQueue", "ApprovalsQueue"]) {
+      for (const queue of ["PaymentQueue", "ApprovalsQueue"] as const) {
         await sqs.send(
           new SendMessageCommand({
-            QueueUrl: `${awsUrl}/000000000000/${queue}`,
+            QueueUrl: queueUrl(queue),
             MessageBody:
               p % 2 ? `{"${POISON_MARKER}": ${p}` : JSON.stringify({ [POISON_MARKER]: p }),
           }),
@@ -323,7 +328,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // Like an operator on the Queues page: dead letters of real orders go back
     // to their queue one by one; the poison ones stay for the checker.
     let redriven = 0;
-    const queueUrl = (name: string) => `${awsUrl}/000000000000/${name}`;
     const redriveDeadLetters = async () => {
       for (const [dlq, source] of [
         ["PaymentQueueDlq", "PaymentQueue"],
@@ -384,7 +388,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         "EmailQueueDlq",
         "SmsQueue",
         "SmsQueueDlq",
-      ]) {
+      ] as const) {
         const { Attributes = {} } = await sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: queueUrl(name),
