@@ -205,6 +205,7 @@ export function createIam(options: IamOptions): Iam {
     const who = {
       principal: key,
       principalArn: principal.arn,
+      ...(principal.kind === "role" ? { roleArn: principal.roleArn } : {}),
       ...(principal.kind === "role" && principal.functionName
         ? { function: principal.functionName }
         : {}),
