@@ -93,6 +93,23 @@ test.describe("with data", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
   });
+
+  test("queues and executions show the deployment's physical names beside the topology's", async ({
+    page,
+    baseURL,
+  }) => {
+    await signInAs(page, baseURL!, operator);
+    await mockApi(page);
+    await page.goto("/ops/queues");
+    await expect(page.getByRole("rowheader", { name: /^PaymentQueue / })).toContainText(
+      "orders-local-PaymentQueueQueue-xxuuzhxd",
+    );
+    await expect(page.getByRole("listitem").filter({ hasText: "PaymentQueueDlq" })).toContainText(
+      "orders-local-PaymentQueueDlqQueue-uhccrsnv",
+    );
+    await page.goto("/ops/executions");
+    await expect(page.getByText("orders-local-FulfillmentSaga", { exact: true })).toBeVisible();
+  });
 });
 
 test.describe("empty", () => {

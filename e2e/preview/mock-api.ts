@@ -40,6 +40,26 @@ const FLAGGED = "ord_9a8b7c6d5e4f40312a1b2c3d4e5f6a7b";
 const ARN =
   "arn:aws:states:us-east-1:000000000000:execution:orders-local-FulfillmentSaga:ord_4f1c2a9be07d44c1a5b3e2f9d8c7b6a5-1";
 
+// The queues' physical names as SST names them (the local cloud's, from the synthesized graph).
+const physicalName: Record<string, string> = {
+  PaymentQueue: "orders-local-PaymentQueueQueue-xxuuzhxd",
+  ApprovalsQueue: "orders-local-ApprovalsQueueQueue-vbuzoxcr",
+  EmailQueue: "orders-local-EmailQueueQueue-wxdztnzs",
+  SmsQueue: "orders-local-SmsQueueQueue-fahuzwff",
+  PaymentQueueDlq: "orders-local-PaymentQueueDlqQueue-uhccrsnv",
+  ApprovalsQueueDlq: "orders-local-ApprovalsQueueDlqQueue-rcrexxsc",
+  EmailQueueDlq: "orders-local-EmailQueueDlqQueue-rdzbnmod",
+  SmsQueueDlq: "orders-local-SmsQueueDlqQueue-mozmcrwn",
+  PaymentRuleDlq: "orders-local-PaymentRuleDlqQueue-swahfswz",
+  NotificationsRuleDlq: "orders-local-NotificationsRuleDlqQueue-baexednd",
+  SagaRuleDlq: "orders-local-SagaRuleDlqQueue-mzwmsrsc",
+  StreamFailures: "orders-local-StreamFailuresQueue-bdsbtstz",
+};
+const STATE_MACHINE = {
+  name: "orders-local-FulfillmentSaga",
+  arn: "arn:aws:states:us-east-1:000000000000:stateMachine:orders-local-FulfillmentSaga",
+};
+
 const queues = (
   [
     ["PaymentQueue", 3, 2, "PaymentQueueDlq", "PaymentWorker"],
@@ -50,6 +70,7 @@ const queues = (
 ).map(
   ([name, visible, inFlight, dlq, consumer]): QueueDepth => ({
     name,
+    physicalName: physicalName[name]!,
     kind: "work",
     visible,
     inFlight,
@@ -74,6 +95,7 @@ const dlqs = (
 ).map(
   ([name, catches, visible, source, redrive]): QueueDepth => ({
     name,
+    physicalName: physicalName[name]!,
     kind: "dlq",
     catches,
     visible,
@@ -235,6 +257,7 @@ export const fixtures = {
         stopDate: iso(-3900),
       },
     ]),
+    stateMachine: STATE_MACHINE,
   },
   execution: valid(ExecutionDetail, {
     executionArn: ARN,
@@ -465,7 +488,7 @@ export async function mockApi(page: Page, options: { empty?: boolean } = {}) {
         approvals: { items: [] },
         decided: { items: [] },
         orders: { items: [] },
-        executions: { items: [] },
+        executions: { items: [], stateMachine: STATE_MACHINE },
         counts: {
           counts: { RUNNING: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 },
           cap: 100,

@@ -1,4 +1,6 @@
 import { type APIRequestContext, expect } from "@playwright/test";
+import type { QueueName } from "../../packages/core/src/topology";
+import { deployment } from "../../packages/local/src/graph";
 
 // Talking to the running local cloud directly: tokens from the provider's
 // dev endpoint, the public and admin APIs, and polling until an order settles.
@@ -93,10 +95,11 @@ export const awsUrl = process.env.E2E_AWS_URL ?? "http://localhost:4566";
 /**
  * A queue's visibility timeout through the local AWS endpoint (SQS JSON
  * protocol; nothing local checks signatures). Returns the previous value.
+ * The queue is a topology name: locally it carries the synthesized graph's physical name.
  */
 export async function setVisibilityTimeout(
   request: APIRequestContext,
-  queue: string,
+  queue: QueueName,
   seconds: number,
 ) {
   const sqs = (action: string, body: object) =>
@@ -107,7 +110,7 @@ export async function setVisibilityTimeout(
       },
       data: body,
     });
-  const QueueUrl = `${awsUrl}/000000000000/${queue}`;
+  const QueueUrl = `${awsUrl}/000000000000/${deployment().queues[queue].name}`;
   const current = await sqs("GetQueueAttributes", {
     QueueUrl,
     AttributeNames: ["VisibilityTimeout"],

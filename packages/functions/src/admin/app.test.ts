@@ -12,6 +12,7 @@ import type { SecurityLog } from "./types";
 
 const ORDER = "ord_0123456789abcdef0123456789abcdef";
 const ARN = "arn:aws:states:us-east-1:000000000000:execution:FulfillmentSaga:exec-1";
+const SAGA = "arn:aws:states:us-east-1:000000000000:stateMachine:orders-test-FulfillmentSaga";
 
 function fakes() {
   const calls: string[] = [];
@@ -66,6 +67,7 @@ function fakes() {
       }),
     },
     executions: {
+      stateMachine: () => ({ name: "orders-test-FulfillmentSaga", arn: SAGA }),
       list: record("executions.list", { items: [] }),
       describe: record("executions.describe", execution),
       stop: record("executions.stop", { stoppedAt: "2025-01-01T00:00:00.000Z" }),
@@ -495,6 +497,16 @@ describe("operator actions", () => {
         data: { queue: "PaymentQueueDlq", mode: "move-by-copy" },
       }),
     );
+  });
+
+  it("lists executions with the saga's state machine as deployed, for the console to name", async () => {
+    const { app } = fakes();
+    const res = await app.request("/api/admin/executions", undefined, asUser("ops"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      items: [],
+      stateMachine: { name: "orders-test-FulfillmentSaga", arn: SAGA },
+    });
   });
 
   it("a missing order is a 404 with a code", async () => {

@@ -34,6 +34,8 @@ export interface QueuesPort {
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
 export interface ExecutionsPort {
+  /** The saga's state machine as deployed (its physical name and ARN). */
+  stateMachine(): { name: string; arn: string };
   list(options: {
     status?: ExecutionStatus;
     nextToken?: string;

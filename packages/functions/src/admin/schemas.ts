@@ -19,7 +19,10 @@ const json = z.unknown().openapi({ description: "Any JSON value" });
 
 export const QueueDepth = z
   .object({
+    /** The topology's name (`PaymentQueue`): what the admin API's queue routes take. */
     name: z.string(),
+    /** The queue's name in the deployment (`orders-prod-PaymentQueueQueue-abcdefgh`), from its URL. */
+    physicalName: z.string(),
     kind: z.enum(["work", "dlq"]),
     /** For a DLQ: what lands in it. */
     catches: z.enum(["consumer-failures", "rule-delivery-failures", "stream-failures"]).optional(),

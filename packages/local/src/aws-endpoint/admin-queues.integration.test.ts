@@ -84,6 +84,8 @@ describe("the admin queues adapter against the local AWS endpoint", () => {
     const depths = await adapter().depths();
     expect(depths.map((d) => d.name).sort()).toEqual(Object.keys(topologyQueues).sort());
     expect(depths.find((d) => d.name === "PaymentQueue")).toMatchObject({
+      // The queue's own name, as the URL it is linked with says, beside the topology's.
+      physicalName: `PaymentQueue-${run}`,
       visible: 1,
       dlq: "PaymentQueueDlq",
       oldestAgeSeconds: expect.any(Number),

@@ -322,6 +322,10 @@ async function adminApp() {
       }),
     },
     executions: {
+      stateMachine: () => ({
+        name: "FulfillmentSaga",
+        arn: ARN.replace(/:execution:([^:]+):.*$/, ":stateMachine:$1"),
+      }),
       list: fake("executions.list", { items: [] }),
       describe: fake("executions.describe", {
         executionArn: ARN,

@@ -26,6 +26,10 @@ export function sfnExecutions(deps: {
   stateMachineArn: () => string;
 }): ExecutionsPort {
   return {
+    stateMachine() {
+      const arn = deps.stateMachineArn();
+      return { name: arn.slice(arn.lastIndexOf(":") + 1), arn };
+    },
     async list({ status, nextToken, limit }) {
       const page = await deps.sfn.send(
         new ListExecutionsCommand({

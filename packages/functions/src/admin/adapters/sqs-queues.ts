@@ -203,6 +203,7 @@ export function sqsQueues(deps: SqsQueuesDeps): QueuesPort {
           }
           const base = {
             name,
+            physicalName: url.slice(url.lastIndexOf("/") + 1),
             kind: spec.kind,
             visible,
             inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),

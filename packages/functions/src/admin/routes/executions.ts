@@ -42,7 +42,12 @@ export const executionRoutes = (ports: AdminPorts, log: SecurityLog) =>
         },
         responses: {
           200: jsonBody(
-            z.object({ items: z.array(ExecutionSummary), nextToken: z.string().optional() }),
+            z.object({
+              items: z.array(ExecutionSummary),
+              nextToken: z.string().optional(),
+              /** The saga's state machine, as deployed: the console names it. */
+              stateMachine: z.object({ name: z.string(), arn: z.string() }),
+            }),
           ),
           ...errorResponses,
         },
@@ -51,7 +56,11 @@ export const executionRoutes = (ports: AdminPorts, log: SecurityLog) =>
         const query = c.req.valid("query");
         const page = await ports.executions.list(query);
         return c.json(
-          { items: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) },
+          {
+            items: page.items,
+            ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+            stateMachine: ports.executions.stateMachine(),
+          },
           200,
         );
       },

@@ -15,11 +15,23 @@ export function ExecutionsPage() {
   const executions = useExecutions(status);
   const selectId = useId();
   const items = executions.data?.pages.flatMap((p) => p.items) ?? [];
+  const stateMachine = executions.data?.pages[0]?.stateMachine;
   return (
     <>
       <PageHeader
         title="Saga executions"
-        description="Every run of the fulfilment saga, newest first."
+        description={
+          <>
+            Every run of the fulfilment saga, newest first
+            {stateMachine ? (
+              <>
+                {" "}
+                (state machine <code title={stateMachine.arn}>{stateMachine.name}</code>)
+              </>
+            ) : null}
+            .
+          </>
+        }
         actions={
           <div className="field-inline">
             <label htmlFor={selectId}>Status</label>

@@ -12,7 +12,11 @@ export const listExecutions = (
     ...(status ? { status } : {}),
     ...(nextToken ? { nextToken } : {}),
   });
-  return api<{ items: ExecutionSummary[]; nextToken?: string }>(`/admin/executions?${params}`, {
+  return api<{
+    items: ExecutionSummary[];
+    nextToken?: string;
+    stateMachine: { name: string; arn: string };
+  }>(`/admin/executions?${params}`, {
     signal,
   });
 };

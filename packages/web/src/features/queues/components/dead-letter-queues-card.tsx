@@ -27,6 +27,9 @@ export function DeadLetterQueuesCard({
             <div>
               <strong>{q.name}</strong> <DlqCount queue={q} />
               <p className="muted small">
+                <code title="Physical name">{q.physicalName}</code>
+              </p>
+              <p className="muted small">
                 {catchesLabel[q.catches ?? ""]}
                 {q.source ? ` · from ${q.source}` : ""}
                 {/* an empty DLQ has no oldest letter to age */}

@@ -31,7 +31,14 @@ export function WorkQueuesCard({ work, dlqs }: { work: QueueDepth[]; dlqs: Queue
           <tbody>
             {work.map((q) => (
               <tr key={q.name}>
-                <th scope="row">{q.name}</th>
+                <th scope="row">
+                  {q.name}
+                  {/* its name in the deployment, as the AWS console and CLI list it */}
+                  <br />
+                  <code className="small muted" title="Physical name">
+                    {q.physicalName}
+                  </code>
+                </th>
                 <td>{q.consumer}</td>
                 <td className="num">{q.visible}</td>
                 <td className="num">{q.inFlight}</td>
