@@ -22,6 +22,7 @@ import { awsCli } from "../../test/aws-cli";
 import { type AwsEndpoint, createAwsEndpoint } from "../aws-endpoint/server";
 import { ACCOUNT_ID, REGION } from "../config";
 import type { GraphResource } from "../graph";
+import { decodeCbor, encodeCbor } from "../protocol";
 import { createEventBridge, type EventBridge } from "../services/eventbridge";
 import { createIam, type Iam } from "./index";
 
@@ -247,6 +248,28 @@ describe("a function's denied call, through the AWS SDK v3", () => {
         ),
       ),
     ).toEqual({ name: "AccessDenied", status: 403, message: implicit("cloudwatch:GetMetricData") });
+  });
+
+  it("CloudWatch over Smithy RPC v2 CBOR (newer botocore): a CBOR error body", async () => {
+    const res = await fetch(
+      `${endpoint.url}/service/GraniteServiceVersion20100801/operation/GetMetricData`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/cbor",
+          "smithy-protocol": "rpc-v2-cbor",
+          authorization: `AWS4-HMAC-SHA256 Credential=fnNotifier/20261206/${REGION}/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: new Uint8Array(encodeCbor({})),
+      },
+    );
+    expect(res.status).toBe(403);
+    expect(res.headers.get("content-type")).toBe("application/cbor");
+    expect(res.headers.get("x-amzn-query-error")).toBe("AccessDenied;Sender");
+    expect(decodeCbor(Buffer.from(await res.arrayBuffer()))).toEqual({
+      __type: "AccessDenied",
+      message: implicit("cloudwatch:GetMetricData"),
+    });
   });
 
   it("each denial is logged with the principal, function, action, resource and correlation id", () => {

@@ -68,7 +68,7 @@ const DENIAL: Record<
   states: { code: "AccessDeniedException", status: 400 },
   logs: { code: "AccessDeniedException", status: 400 },
   lambda: { code: "AccessDeniedException", status: 403 },
-  cloudwatch: { code: "AccessDenied", status: 403 },
+  cloudwatch: { code: "AccessDenied", queryCode: "AccessDenied", status: 403 },
 };
 const denialOf = (service: string) =>
   DENIAL[service] ?? { code: "AccessDeniedException", status: 400 };

@@ -134,7 +134,7 @@ export function xmlReply(request: Pick<AwsRequest, "requestId">, status: number,
   } satisfies AwsResponse;
 }
 
-/** An AwsError in the request's protocol (JSON for json/rest/cbor callers that fail before a service). */
+/** An AwsError in the request's protocol (JSON for json and rest callers, CBOR for RPC v2 CBOR ones). */
 export function errorReply(
   request: Pick<AwsRequest, "requestId"> & { protocol: Protocol },
   error: AwsError,
@@ -151,11 +151,18 @@ export function errorReply(
         error.status >= 500 ? "Receiver" : "Sender",
       ),
     );
+  // Query-compatible services (SQS, CloudWatch) name the query code in a header the SDK reads.
+  const queryError: Record<string, string> = error.queryCode
+    ? { "x-amzn-query-error": `${error.queryCode};${error.status >= 500 ? "Receiver" : "Sender"}` }
+    : {};
+  if (request.protocol === "cbor")
+    return cborReply(request, error.status, jsonErrorBody(error.code, error.message), queryError);
   return jsonReply(
     request,
     error.status,
     jsonErrorBody(error.code, error.message),
     request.protocol === "json" ? jsonContentType(jsonVersion) : "application/json",
+    queryError,
   );
 }
 
