@@ -6,7 +6,7 @@ import {
   webConsole,
 } from "../packages/core/src/topology";
 import { authLink, client, devOrigins, issuer } from "./auth";
-import { archive, bus } from "./bus";
+import { bus } from "./bus";
 import { policy } from "./config";
 import { defineFunction, type LinkTargets } from "./functions";
 import { queues } from "./queues";
@@ -27,39 +27,11 @@ const targets: LinkTargets = {
   Auth: authLink,
 };
 
-const region = aws.getRegionOutput().region;
-const account = aws.getCallerIdentityOutput().accountId;
-
-/**
- * What the admin API calls beyond its links (packages/functions/src/admin/adapters):
- * replays from the bus's archive, Logs Insights over the stage's function
- * logs, and SQS queue ages from CloudWatch. The List/Get calls below have no
- * resource-level permissions in IAM, hence `*`.
- */
-const adminPermissions: sst.aws.FunctionPermissionArgs[] = [
-  {
-    actions: ["events:ListArchives", "events:ListReplays", "events:ListRules"],
-    resources: ["*"],
-  },
-  {
-    actions: ["events:DescribeArchive", "events:StartReplay"],
-    resources: [archive.arn],
-  },
-  { actions: ["logs:DescribeLogGroups", "logs:GetQueryResults"], resources: ["*"] },
-  {
-    actions: ["logs:StartQuery"],
-    resources: [
-      $interpolate`arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${$app.name}-${$app.stage}-*`,
-    ],
-  },
-  { actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
-];
-
 // The functions behind the routes; which route each serves is the topology's (`api.routes`).
 export const ingress = defineFunction("Ingress", targets);
 export const orderStatus = defineFunction("OrderStatus", targets);
 export const catalog = defineFunction("Catalog", targets);
-export const adminApi = defineFunction("AdminApi", targets, { permissions: adminPermissions });
+export const adminApi = defineFunction("AdminApi", targets);
 
 export const handlers: Partial<Record<FunctionName, sst.aws.Function>> = {
   Ingress: ingress,

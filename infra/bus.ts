@@ -1,4 +1,5 @@
 import { bus as busSpec } from "../packages/core/src/topology";
+import { offerGrantTargets } from "./functions";
 
 // The custom event bus every domain event goes through, and its archive: what
 // the orders service publishes is kept for replay (seed §9.5).
@@ -12,4 +13,11 @@ export const archive = new aws.cloudwatch.EventArchive(`${busSpec.name}Archive`,
   eventPattern: JSON.stringify(busSpec.archive.pattern),
   retentionDays: busSpec.archive.retentionDays,
   description: "Everything the orders service publishes, for replay",
+});
+
+// A replay is named by whoever starts it: grants name replays by pattern.
+offerGrantTargets({
+  Bus: bus.arn,
+  "Bus/archive": archive.arn,
+  "Bus/replays": $interpolate`arn:aws:events:${aws.getRegionOutput().region}:${aws.getCallerIdentityOutput().accountId}:replay/*`,
 });

@@ -1,15 +1,10 @@
-import {
-  type FunctionName,
-  queues as queueSpecs,
-  type WorkQueueName,
-} from "../packages/core/src/topology";
+import { queues as queueSpecs, type WorkQueueName } from "../packages/core/src/topology";
 import { policy } from "./config";
 import { defineFunction, functionNamed, type LinkTargets } from "./functions";
 import { notificationProvider } from "./notification-sandbox";
 import { paymentProvider } from "./payment-sandbox";
 import { queues } from "./queues";
 import { tables } from "./storage";
-import { eventSources } from "./wiring";
 
 // Queue consumers: one Lambda per topology function, subscribed to each queue
 // it drains with the topology's batch size and window, partial batch
@@ -23,21 +18,6 @@ const targets: LinkTargets = {
   NotificationProvider: notificationProvider,
   OrderPolicy: policy,
 };
-
-/** What the event source mapping does on the function's behalf, on every queue it drains. */
-function drainPermissions(name: FunctionName): sst.aws.FunctionPermissionArgs[] {
-  return [
-    {
-      actions: [
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-      ],
-      resources: eventSources(name).consumes.map((queue) => queues[queue].arn),
-    },
-  ];
-}
 
 /** Subscribes the queue's topology consumer, by ARN (so the notifier, on two queues, stays one Lambda). */
 function drain(queueName: WorkQueueName, fn: sst.aws.Function) {
@@ -58,18 +38,12 @@ function drain(queueName: WorkQueueName, fn: sst.aws.Function) {
   });
 }
 
-export const paymentWorker = defineFunction("PaymentWorker", targets, {
-  permissions: drainPermissions("PaymentWorker"),
-});
+export const paymentWorker = defineFunction("PaymentWorker", targets);
 export const paymentQueueSubscription = drain("PaymentQueue", paymentWorker);
 
-export const approvalsWorker = defineFunction("ApprovalsWorker", targets, {
-  permissions: drainPermissions("ApprovalsWorker"),
-});
+export const approvalsWorker = defineFunction("ApprovalsWorker", targets);
 export const approvalsQueueSubscription = drain("ApprovalsQueue", approvalsWorker);
 
-export const notifier = defineFunction("Notifier", targets, {
-  permissions: drainPermissions("Notifier"),
-});
+export const notifier = defineFunction("Notifier", targets);
 export const emailQueueSubscription = drain("EmailQueue", notifier);
 export const smsQueueSubscription = drain("SmsQueue", notifier);

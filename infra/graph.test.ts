@@ -10,6 +10,7 @@ import {
   bus as busSpec,
   type FunctionName,
   functions,
+  type GrantTarget,
   orderPolicy,
   queues as queueSpecs,
   streamMappings,
@@ -25,6 +26,7 @@ import {
   roleStatements,
   synthesize,
 } from "../scripts/synth/graph";
+import { functionGrants, renderGrants } from "./wiring";
 
 // Tests over what `sst deploy` would create, not over our description of it:
 // the SST program evaluated offline with SST's own components (pnpm synth).
@@ -97,30 +99,77 @@ describe("Lambda functions", () => {
     }
   });
 
-  // Actions IAM cannot scope to a resource: the only ones allowed on `*`.
-  const unscoped = new Set([
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "events:ListArchives",
-    "events:ListReplays",
-    "events:ListRules",
-    "logs:DescribeLogGroups",
-    "logs:GetQueryResults",
-    "cloudwatch:GetMetricData",
-  ]);
-
-  it("every statement names actions and resources; `*` only for actions IAM cannot scope", () => {
-    for (const fn of lambdas()) {
-      for (const s of roleStatements(graph.byOutput(fn.inputs.role)!)) {
-        expect(s.Effect).toBe("Allow");
-        expect(list(s.Action).length, fn.name).toBeGreaterThan(0);
-        expect(list(s.Resource).length, fn.name).toBeGreaterThan(0);
-        if (list(s.Resource).includes("*"))
-          for (const action of list(s.Action))
-            expect(unscoped, `${fn.name}: ${action} on *`).toContain(action);
+  /**
+   * A grant target as this graph deploys it: the topology's names read back
+   * out of the resources (tables, queues, the bus and its archive, the state
+   * machine, the provider behind each link's URL).
+   */
+  function graphArn(target: GrantTarget): string {
+    if (target === "*") return "*";
+    if (target === "FunctionLogs") return `${logsArn}:log-group:/aws/lambda/orders-local-*`;
+    const [link, ...rest] = target.split("/") as [string, ...string[]];
+    const part = rest.join("/");
+    const linked = graph.named(`${link}LinkRef`, "sst:sst:LinkRef").outputs.properties;
+    switch (linked.type) {
+      case "sst.aws.Dynamo": {
+        const table = graph.child(link, "aws:dynamodb/table:Table").outputs;
+        if (part === "stream") return table.streamArn;
+        return part ? `${table.arn}/${part}` : table.arn;
+      }
+      case "sst.aws.Queue":
+        return queueArn(link);
+      case "sst.aws.Bus":
+        if (part === "archive")
+          return graph.ofType("aws:cloudwatch/eventArchive:EventArchive")[0]!.outputs.arn;
+        if (part === "replays") return "arn:aws:events:us-east-1:000000000000:replay/*";
+        return graph.child(link, "aws:cloudwatch/eventBus:EventBus").outputs.arn;
+      default: {
+        // A Linkable: the state machine's ARN, or a provider's function URL.
+        if (linked.arn)
+          return part === "executions"
+            ? `${linked.arn.replace(":stateMachine:", ":execution:")}:*`
+            : linked.arn;
+        const url = graph
+          .ofType("aws:lambda/functionUrl:FunctionUrl")
+          .find((u) => u.outputs.functionUrl === linked.url);
+        if (!url) throw new Error(`grant target ${target} is neither an ARN nor a function URL`);
+        return url.outputs.functionArn;
       }
     }
-  });
+  }
+  const logsArn = "arn:aws:logs:us-east-1:000000000000";
+  const xray = { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] };
+
+  it.each(functionNames)(
+    "%s's role holds X-Ray's statement and exactly its topology grants, nothing from its links",
+    (name) => {
+      const statements = graph.lambda(name).statements.map((s) => {
+        expect(s.Effect, name).toBe("Allow");
+        expect(s.Condition, name).toBeUndefined();
+        return { actions: list(s.Action), resources: list(s.Resource) };
+      });
+      expect(statements).toEqual([xray, ...renderGrants(functionGrants(name), graphArn)]);
+    },
+  );
+
+  it.each(functionNames)(
+    "%s still gets every link's `Resource.*` value, and only its links'",
+    (name) => {
+      // What the CLI bundles for the function (resource.enc): each link's properties.
+      const bundled = graph.child(name, "sst:cli:LinkedResources").inputs.links as Record<
+        string,
+        Record<string, unknown>
+      >;
+      expect(Object.keys(bundled).sort()).toEqual([...functions[name].links].sort());
+      for (const [link, value] of Object.entries(bundled)) {
+        const { type: _type, ...properties } = value;
+        const { type: _refType, ...declared } = graph.named(`${link}LinkRef`, "sst:sst:LinkRef")
+          .outputs.properties;
+        expect(properties, `${name} → ${link}`).toEqual(declared);
+        expect(Object.keys(properties).length, `${name} → ${link}`).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it("every resource a statement names is in the graph (or a path under one)", () => {
     const arns = new Set(
@@ -132,46 +181,100 @@ describe("Lambda functions", () => {
       for (const s of roleStatements(graph.byOutput(fn.inputs.role)!))
         for (const resource of list(s.Resource)) {
           if (resource === "*") continue;
-          // Executions of the state machine, and the stage's log groups, are named by pattern.
+          // Executions of the state machine, the stage's log groups and replays are named by pattern.
           const execution = resource.replace(":execution:", ":stateMachine:").replace(/:\*$/, "");
           const logGroups = /^arn:aws:logs:[^:]+:\d+:log-group:\/aws\/lambda\/orders-local-\*$/;
+          const replays = /^arn:aws:events:[^:]+:\d+:replay\/\*$/;
           expect(
-            under(resource) || arns.has(execution) || logGroups.test(resource),
+            under(resource) ||
+              arns.has(execution) ||
+              logGroups.test(resource) ||
+              replays.test(resource),
             `${fn.name}: ${resource}`,
           ).toBe(true);
         }
   });
 
-  it.each(functionNames)("%s may reach its links' tables and queues, and no other", (name) => {
-    const { statements } = graph.lambda(name);
-    const links = new Set<string>(functions[name].links);
-    const sources = mappings().filter(
-      (m) => m.inputs.functionName === graph.lambda(name).fn.outputs.arn,
-    );
-    const drained = new Set(sources.map((m) => m.inputs.eventSourceArn as string));
-    // Where Lambda sends what failed: a stream batch's position, an async invocation's event.
-    const { fn } = graph.lambda(name);
-    const failures = new Set([
-      ...sources.map((m) => m.inputs.destinationConfig?.onFailure?.destinationArn),
-      ...graph
-        .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
-        .filter((c) => [fn.outputs.name, fn.outputs.arn].includes(c.inputs.functionName))
-        .map((c) => c.inputs.destinationConfig?.onFailure?.destination),
-    ]);
-    for (const table of graph.ofType("sst:aws:Dynamo")) {
-      const arn = graph.child(table.name, "aws:dynamodb/table:Table").outputs.arn;
-      expect(allows(statements, "dynamodb:PutItem", arn), `${name} → ${table.name}`).toBe(
-        links.has(table.name),
-      );
-    }
-    for (const queue of graph.ofType("sst:aws:Queue")) {
-      const arn = queueArn(queue.name);
-      const reach = links.has(queue.name) || drained.has(arn) || failures.has(arn);
-      expect(
-        allows(statements, "sqs:SendMessage", arn) || allows(statements, "sqs:ReceiveMessage", arn),
-        `${name} → ${queue.name}`,
-      ).toBe(reach);
-    }
+  it.each(functionNames)(
+    "%s reaches tables and queues only through its links, or as their event source",
+    (name) => {
+      const { fn, statements } = graph.lambda(name);
+      const links = new Set<string>(functions[name].links);
+      const sources = mappings().filter((m) => m.inputs.functionName === fn.outputs.arn);
+      const drained = new Set(sources.map((m) => m.inputs.eventSourceArn as string));
+      // Where Lambda sends what failed: a stream batch's position, an async invocation's event.
+      const failures = new Set([
+        ...sources.map((m) => m.inputs.destinationConfig?.onFailure?.destinationArn),
+        ...graph
+          .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+          .filter((c) => [fn.outputs.name, fn.outputs.arn].includes(c.inputs.functionName))
+          .map((c) => c.inputs.destinationConfig?.onFailure?.destination),
+      ]);
+      const owners = [
+        ...graph
+          .ofType("sst:aws:Dynamo")
+          .map((t) => [t.name, graph.child(t.name, "aws:dynamodb/table:Table").outputs.arn]),
+        ...graph.ofType("sst:aws:Queue").map((q) => [q.name, queueArn(q.name)]),
+      ] as [string, string][];
+      for (const s of statements)
+        for (const resource of list(s.Resource)) {
+          const owner = owners.find(
+            ([, arn]) => resource === arn || resource.startsWith(`${arn}/`),
+          );
+          if (!owner) continue;
+          const [component, arn] = owner;
+          expect(
+            links.has(component) || drained.has(resource) || failures.has(arn),
+            `${name}: ${list(s.Action)} on ${component}`,
+          ).toBe(true);
+        }
+    },
+  );
+});
+
+describe("least privilege in every role (functions, the saga, EventBridge targets)", () => {
+  const statementsOfEveryRole = () =>
+    graph
+      .ofType("aws:iam/role:Role")
+      .flatMap((role) => roleStatements(role).map((s) => ({ role: role.name, s })));
+
+  /**
+   * The only actions allowed on `Resource: "*"`: those IAM authorises on no
+   * resource (the Service Authorization Reference lists no resource type), and why.
+   */
+  const onNoResource: Record<string, string> = {
+    "xray:PutTraceSegments": "active tracing (functions, the saga): X-Ray has no resources",
+    "xray:PutTelemetryRecords": "active tracing: X-Ray has no resources",
+    "xray:GetSamplingRules": "the saga's tracing: X-Ray has no resources",
+    "xray:GetSamplingTargets": "the saga's tracing: X-Ray has no resources",
+    "logs:CreateLogDelivery": "the saga's log delivery (vended logs): no resource-level permission",
+    "logs:GetLogDelivery": "the saga's log delivery",
+    "logs:UpdateLogDelivery": "the saga's log delivery",
+    "logs:DeleteLogDelivery": "the saga's log delivery",
+    "logs:ListLogDeliveries": "the saga's log delivery",
+    "logs:PutResourcePolicy": "the saga's log delivery",
+    "logs:DescribeResourcePolicies": "the saga's log delivery",
+    "logs:DescribeLogGroups": "the saga's log delivery; the admin API's log search lists groups",
+    "logs:GetQueryResults":
+      "the admin API's log search: the request names a query id only, begun by a StartQuery scoped to the stage's log groups",
+    "events:ListArchives": "the admin API's replays: a list action",
+    "events:ListReplays": "the admin API's replays: a list action",
+    "events:ListRules": "the admin API's replays: a list action",
+    "cloudwatch:GetMetricData": "the admin API's queue ages: metrics have no ARN",
+    "dynamodb:ListStreams": "a stream mapping's poller: a list action",
+  };
+
+  it("no statement grants a whole service (`sqs:*`, `dynamodb:*`, `events:*`, `states:*`) or `*`", () => {
+    for (const { role, s } of statementsOfEveryRole())
+      for (const action of list(s.Action))
+        expect(action, `${role}: ${action}`).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+  });
+
+  it('`Resource: "*"` only for actions IAM authorises on no resource', () => {
+    for (const { role, s } of statementsOfEveryRole())
+      if (list(s.Resource).includes("*"))
+        for (const action of list(s.Action))
+          expect(Object.keys(onNoResource), `${role}: ${action} on *`).toContain(action);
   });
 });
 
@@ -744,6 +847,14 @@ describe("first deploy", () => {
     const archive = graph.ofType("aws:cloudwatch/eventArchive:EventArchive")[0]!.outputs.arn;
     for (const action of ["events:DescribeArchive", "events:StartReplay"])
       expect(allows(statements, action, archive), action).toBe(true);
+    // AWS authorises a replay on its archive, its destination bus and the replay itself.
+    const bus = graph.child("Bus", "aws:cloudwatch/eventBus:EventBus").outputs.arn;
+    expect(allows(statements, "events:StartReplay", bus)).toBe(true);
+    const replay = "arn:aws:events:us-east-1:000000000000:replay/ops-alice-1765000000000";
+    expect(allows(statements, "events:StartReplay", replay)).toBe(true);
+    // Never putting events on any other bus than ours.
+    const defaultBus = "arn:aws:events:us-east-1:000000000000:event-bus/default";
+    expect(allows(statements, "events:PutEvents", defaultBus)).toBe(false);
     for (const action of [
       "events:ListReplays",
       "events:ListArchives",

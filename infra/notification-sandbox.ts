@@ -1,11 +1,12 @@
-import { defineFunction } from "./functions";
+import { defineFunction, offerGrantTargets } from "./functions";
 import { tables } from "./storage";
 
 // The sandbox notification provider: a service of its own (own ledger, own
 // URL), standing in for a real email/SMS API with idempotency keys. The
 // notifier reaches it over HTTPS at `Resource.NotificationProvider.url`. The
-// function URL takes IAM auth: only functions linked to NotificationProvider
-// (the notifier) may call it, and they sign every request.
+// function URL takes IAM auth: only functions the topology grants
+// lambda:InvokeFunctionUrl on NotificationProvider (the notifier) may call it,
+// signing every request.
 
 export const sandbox = defineFunction("NotificationSandbox", tables, {
   url: { authorization: "iam" },
@@ -13,11 +14,7 @@ export const sandbox = defineFunction("NotificationSandbox", tables, {
 
 export const notificationProvider = new sst.Linkable("NotificationProvider", {
   properties: { url: sandbox.url, auth: "iam" },
-  include: [
-    sst.aws.permission({
-      // Since October 2025 a function URL needs both actions.
-      actions: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
-      resources: [sandbox.arn],
-    }),
-  ],
 });
+
+// Calling the provider is a grant on its function (lambda:InvokeFunctionUrl).
+offerGrantTargets({ NotificationProvider: sandbox.arn });

@@ -1,13 +1,14 @@
 import { type QueueName, queues as queueSpecs } from "../packages/core/src/topology";
+import { offerGrantTargets } from "./functions";
 
 // SQS queues from the topology: every work queue redrives to its DLQ after
 // maxReceiveCount receives; DLQs keep messages 14 days so failures wait for us.
 
 // Handlers see a queue's URL and ARN (`QueueLink`); the ARN is what a DLQ
 // redrive (StartMessageMoveTask) names. SST's own Queue link carries only the URL.
+// What a function may do on a queue is the topology's grants, not the link's.
 sst.Linkable.wrap(sst.aws.Queue, (queue) => ({
   properties: { url: queue.url, arn: queue.arn },
-  include: [sst.aws.permission({ actions: ["sqs:*"], resources: [queue.arn] })],
 }));
 
 const names = Object.keys(queueSpecs) as QueueName[];
@@ -34,3 +35,6 @@ for (const name of names) {
 }
 
 export const queues = built as Record<QueueName, sst.aws.Queue>;
+offerGrantTargets(
+  Object.fromEntries(Object.entries(queues).map(([name, queue]) => [name, queue.arn])),
+);

@@ -6,7 +6,7 @@ import {
   type SagaSubstitutions,
 } from "../packages/core/src/topology";
 import { policy } from "./config";
-import { defineFunction, type LinkTargets } from "./functions";
+import { defineFunction, type LinkTargets, offerGrantTargets } from "./functions";
 import { paymentProvider } from "./payment-sandbox";
 import { queues } from "./queues";
 import { tables } from "./storage";
@@ -50,11 +50,10 @@ const stepArns = Object.fromEntries(
 // What the saga's deadline (and any end without Catch) leaves undone: the
 // SagaEndedToCompensator rule on the default bus invokes this asynchronously
 // (infra/rules.ts). Lambda retries a failed invocation twice, then sends the
-// event to its on-failure destination (SagaCompensationDlq, the rule's own DLQ).
+// event to its on-failure destination (SagaCompensationDlq, the rule's own DLQ;
+// its role may send there, as an event source of the topology's).
 const compensationDlq = queues[functionSpecs.SagaCompensator.onAsyncFailure];
-export const compensator = defineFunction("SagaCompensator", targets, {
-  permissions: [{ actions: ["sqs:SendMessage"], resources: [compensationDlq.arn] }],
-});
+export const compensator = defineFunction("SagaCompensator", targets);
 new aws.lambda.FunctionEventInvokeConfig("SagaCompensatorInvokeConfig", {
   functionName: compensator.name,
   maximumRetryAttempts: 2,
@@ -143,33 +142,20 @@ const executions = stateMachine.arn.apply(
   (arn) => `${arn.replace(":stateMachine:", ":execution:")}:*`,
 );
 
+// Both links are the state machine's ARN (and name); what a function may do
+// with it is the topology's grants: the admin API reads and stops executions,
+// ApprovalCallbacks answers the approval task and reads an execution's history.
 export const saga = new sst.Linkable("FulfillmentSaga", {
   properties: { arn: stateMachine.arn, name: stateMachine.name },
-  include: [
-    sst.aws.permission({
-      actions: [
-        "states:StartExecution",
-        "states:DescribeExecution",
-        "states:ListExecutions",
-        "states:GetExecutionHistory",
-        "states:StopExecution",
-      ],
-      resources: [stateMachine.arn, executions],
-    }),
-  ],
 });
 
-// Delivering an operator's decision (ApprovalCallbacks) needs the callbacks and
-// the execution's history, to tell a timed-out wait from an earlier delivery;
-// never starting or stopping executions. Callback permissions are granted on
-// the state machine whose tokens they answer (as CDK's grantTaskResponse does).
 export const sagaCallbacks = new sst.Linkable("SagaCallbacks", {
   properties: { arn: stateMachine.arn },
-  include: [
-    sst.aws.permission({
-      actions: ["states:SendTaskSuccess", "states:SendTaskFailure"],
-      resources: [stateMachine.arn],
-    }),
-    sst.aws.permission({ actions: ["states:GetExecutionHistory"], resources: [executions] }),
-  ],
+});
+
+offerGrantTargets({
+  FulfillmentSaga: stateMachine.arn,
+  "FulfillmentSaga/executions": executions,
+  SagaCallbacks: stateMachine.arn,
+  "SagaCallbacks/executions": executions,
 });

@@ -1,6 +1,11 @@
 import { catalog } from "../packages/core/src/inventory/catalog";
 import { stockRecord } from "../packages/core/src/inventory/schema";
-import { type TableSpec, tables as tableSpecs } from "../packages/core/src/topology";
+import {
+  type GrantTarget,
+  type TableSpec,
+  tables as tableSpecs,
+} from "../packages/core/src/topology";
+import { offerGrantTargets } from "./functions";
 
 // DynamoDB tables from the topology. Only key attributes are declared (DynamoDB
 // wants nothing else up front) and every key here is a string.
@@ -34,6 +39,22 @@ function table(name: keyof typeof tableSpecs) {
 export const tables = Object.fromEntries(
   (Object.keys(tableSpecs) as (keyof typeof tableSpecs)[]).map((name) => [name, table(name)]),
 ) as Record<keyof typeof tableSpecs, sst.aws.Dynamo>;
+
+// What grants may name: each table, its indexes (a GSI query is authorised on
+// the index's ARN) and its stream.
+for (const [name, table] of Object.entries(tables)) {
+  const spec: TableSpec = tableSpecs[name as keyof typeof tableSpecs];
+  offerGrantTargets({
+    [name]: table.arn,
+    ...Object.fromEntries(
+      Object.keys(spec.globalIndexes).map((index) => [
+        `${name}/index/${index}`,
+        $interpolate`${table.arn}/index/${index}`,
+      ]),
+    ),
+    ...(spec.stream ? { [`${name}/stream`]: table.nodes.table.streamArn } : {}),
+  } as Partial<Record<GrantTarget, $util.Input<string>>>);
+}
 
 /** DynamoDB's attribute-value JSON for a flat record of strings, numbers and booleans. */
 function attributeValues(record: Record<string, string | number | boolean | undefined>) {

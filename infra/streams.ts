@@ -1,10 +1,9 @@
-import { type FunctionName, streamMappings } from "../packages/core/src/topology";
+import { streamMappings } from "../packages/core/src/topology";
 import { bus } from "./bus";
 import { defineFunction, functionNamed, type LinkTargets } from "./functions";
 import { queues } from "./queues";
 import { sagaCallbacks } from "./saga";
 import { tables } from "./storage";
-import { eventSources } from "./wiring";
 
 // The transactional outbox (seed §8.2): committed writes to the orders table
 // reach the bus through its stream. A batch that keeps failing is bisected to
@@ -17,26 +16,6 @@ type StreamMappingName = keyof typeof streamMappings;
 type StreamMapping = (typeof streamMappings)[StreamMappingName];
 
 const targets: LinkTargets = { ...tables, ...queues, Bus: bus, SagaCallbacks: sagaCallbacks };
-
-/** What a stream mapping does on the function's behalf: read its streams, send failures to their queues. */
-function streamPermissions(name: FunctionName): sst.aws.FunctionPermissionArgs[] {
-  const sources = eventSources(name);
-  return [
-    {
-      actions: [
-        "dynamodb:DescribeStream",
-        "dynamodb:GetRecords",
-        "dynamodb:GetShardIterator",
-        "dynamodb:ListStreams",
-      ],
-      resources: sources.streams.map((table) => tables[table].nodes.table.streamArn),
-    },
-    {
-      actions: ["sqs:SendMessage"],
-      resources: sources.onFailure.map((queue) => queues[queue].arn),
-    },
-  ];
-}
 
 /** Maps the topology's stream mapping to its function, with the topology's settings. */
 function mapStream(name: StreamMappingName, fn: sst.aws.Function) {
@@ -68,12 +47,8 @@ function mapStream(name: StreamMappingName, fn: sst.aws.Function) {
   });
 }
 
-export const streamPublisher = defineFunction("StreamPublisher", targets, {
-  permissions: streamPermissions("StreamPublisher"),
-});
+export const streamPublisher = defineFunction("StreamPublisher", targets);
 export const ordersStreamMapping = mapStream("OrdersStream", streamPublisher);
 
-export const approvalCallbacks = defineFunction("ApprovalCallbacks", targets, {
-  permissions: streamPermissions("ApprovalCallbacks"),
-});
+export const approvalCallbacks = defineFunction("ApprovalCallbacks", targets);
 export const approvalDecisionsMapping = mapStream("ApprovalDecisions", approvalCallbacks);

@@ -6,7 +6,10 @@
 import {
   api,
   type FunctionName,
+  type FunctionSpec,
   functions,
+  type Grant,
+  type GrantTarget,
   type LinkName,
   queues,
   sagaFunctions,
@@ -81,16 +84,15 @@ export function functionConcern(name: FunctionName): Concern {
   return [...owners][0]!;
 }
 
-/** The link names infra passes to a function's `link`: its declared allowance, nothing more. */
+/** The link names infra passes to a function's `link`: the `Resource.*` values it reads, no permission. */
 export function functionLinks(name: FunctionName): readonly LinkName[] {
   return functions[name].links;
 }
 
 /**
- * What a function reads or writes outside its links because it is an event
- * source's target (granted as IAM permissions, not as `Resource.*` links):
- * the queues it drains, the table streams it reads, the queues its failed
- * stream batches go to.
+ * What Lambda reads or writes on a function's behalf, outside its code: the
+ * queues it drains, the table streams it reads, and where it sends what
+ * failed (a stream batch's position, an asynchronous invocation's event).
  */
 export function eventSources(name: FunctionName) {
   const consumes = (Object.keys(queues) as (keyof typeof queues)[]).filter(
@@ -100,9 +102,72 @@ export function eventSources(name: FunctionName) {
     },
   );
   const mappings = Object.values(streamMappings).filter((m) => m.function === name);
+  const spec: FunctionSpec = functions[name];
   return {
     consumes,
     streams: mappings.map((m) => m.table),
-    onFailure: mappings.map((m) => m.onFailure),
+    onFailure: [
+      ...new Set([
+        ...mappings.map((m) => m.onFailure),
+        ...(spec.onAsyncFailure ? [spec.onAsyncFailure] : []),
+      ]),
+    ],
   };
+}
+
+/**
+ * The grants Lambda needs for a function's event sources, as its execution
+ * role, what AWS's AWSLambdaSQSQueueExecutionRole and
+ * AWSLambdaDynamoDBExecutionRole hold, scoped: an SQS mapping receives,
+ * deletes and reads the queue's attributes (it never changes a message's
+ * visibility: a failed one reappears after the timeout); a DynamoDB stream
+ * mapping describes and reads the stream (ListStreams has no resource-level
+ * permission); an on-failure destination is sent to
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html).
+ */
+export function eventSourceGrants(name: FunctionName): Grant[] {
+  const { consumes, streams, onFailure } = eventSources(name);
+  const grants: Grant[] = [];
+  if (consumes.length)
+    grants.push(
+      { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], on: consumes },
+      {
+        actions: ["sqs:GetQueueAttributes"],
+        on: consumes,
+        unusedBecause:
+          "Lambda reads the queue's attributes to set up and scale the mapping; the local cloud's poller only receives and deletes",
+      },
+    );
+  if (streams.length)
+    grants.push(
+      {
+        actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+        on: streams.map((table) => `${table}/stream` as const),
+      },
+      {
+        actions: ["dynamodb:ListStreams"],
+        on: ["*"],
+        unusedBecause:
+          "Lambda lists the table's streams for the mapping; the local cloud's poller is handed the stream's ARN",
+      },
+    );
+  if (onFailure.length) grants.push({ actions: ["sqs:SendMessage"], on: onFailure });
+  return grants;
+}
+
+/** Every grant a function's role carries besides X-Ray's: its code's (the topology's), then its event sources'. */
+export function functionGrants(name: FunctionName): readonly Grant[] {
+  return [...functions[name].permissions, ...eventSourceGrants(name)];
+}
+
+/**
+ * Grants as IAM statements, each target replaced by its ARN(s) in this
+ * runtime (`arnOf`): SST's `permissions` in infra, the graph in its tests.
+ */
+export function renderGrants<Arn>(grants: readonly Grant[], arnOf: (target: GrantTarget) => Arn) {
+  return grants.map((grant) => ({
+    actions: [...grant.actions],
+    resources: grant.on.map(arnOf),
+  }));
 }

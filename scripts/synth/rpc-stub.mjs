@@ -16,6 +16,11 @@ import { join, posix } from "node:path";
 export async function startRpcStub({ root, work, account, region }) {
   /** Every method nobody answered: the synth fails on any, even if SST swallowed the error. */
   const refused = [];
+  /**
+   * What each function's build was asked to bundle as its `Resource.*` values
+   * (the CLI encrypts them into the bundle's resource.enc), by function id.
+   */
+  const links = new Map();
 
   const methods = {
     // The bootstrap bucket and ECR repository `sst deploy` creates once per
@@ -32,6 +37,7 @@ export async function startRpcStub({ root, work, account, region }) {
     // not our code: a placeholder module where the handler would be, after
     // checking that the handler's source exists.
     "Runtime.Build": async (input) => {
+      links.set(input.functionID, input.links ?? {});
       const [file, exported] = input.handler.split(/\.(?=[^./]+$)/);
       const sources = [".ts", ".mts", ".js", ".mjs"].map((ext) => join(root, `${file}${ext}`));
       if (!sources.some((source) => existsSync(source)))
@@ -87,6 +93,7 @@ export async function startRpcStub({ root, work, account, region }) {
   return {
     url: `http://127.0.0.1:${port}`,
     refused,
+    links,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -302,6 +302,21 @@ async function main() {
     process.exit(1);
   }
 
+  // What the graph cannot otherwise show: each function's linked `Resource.*`
+  // values, which the CLI would encrypt into its bundle (resource.enc). One
+  // record per function, beside its Lambda.
+  for (const [functionId, linked] of rpc.links) {
+    const component = records.find((r) => r.type === "sst:aws:Function" && r.name === functionId);
+    records.push({
+      urn: `${component?.urn ?? functionId}$LinkedResources`,
+      type: "sst:cli:LinkedResources",
+      name: `${functionId}LinkedResources`,
+      parent: component?.urn ?? null,
+      custom: false,
+      inputs: { links: linked },
+      outputs: {},
+    });
+  }
   for (const record of records) {
     record.inputs = await settle(record.inputs);
     record.outputs = await settle(record.outputs);

@@ -98,13 +98,69 @@ export type LinkName =
   | "OrderPolicy"
   | "Auth";
 
+type TableName = keyof typeof tables;
+type StreamTable = {
+  [T in TableName]: (typeof tables)[T] extends { stream: string } ? T : never;
+}[TableName];
+type TableIndex = {
+  [T in TableName]: `${T}/index/${keyof (typeof tables)[T]["globalIndexes"] & string}`;
+}[TableName];
+
+/**
+ * What a grant may name: a link (its table, queue, bus, state machine, or the
+ * function behind a provider's URL), a part of one, or what no link stands for.
+ */
+export type GrantTarget =
+  | LinkName
+  /** A GSI: a Query with IndexName is authorised on the index's ARN, not the table's. */
+  | TableIndex
+  | `${StreamTable}/stream`
+  /** The state machine's executions (`execution:<machine>:*`). */
+  | "FulfillmentSaga/executions"
+  | "SagaCallbacks/executions"
+  | "Bus/archive"
+  /** Replays, named by whoever starts one (`replay/*`). */
+  | "Bus/replays"
+  /** The log groups of this stage's functions (`/aws/lambda/<app>-<stage>-*`). */
+  | "FunctionLogs"
+  /** Only for actions AWS authorises on no resource (IAM's `Resource: "*"`): say why beside it. */
+  | "*";
+
+/** IAM actions a function's code calls, on the resources it calls them on. */
+export interface Grant {
+  actions: readonly string[];
+  on: readonly GrantTarget[];
+  /** Why a grant that no test run or bench exercises is still needed; the IAM usage report counts it as justified. */
+  unusedBecause?: string;
+}
+
+const allow = (actions: readonly string[], on: readonly GrantTarget[], unusedBecause?: string) =>
+  unusedBecause ? { actions, on, unusedBecause } : { actions, on };
+
+// A function URL with IAM auth is authorised on both actions since October
+// 2025 (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+const callProvider = (provider: "PaymentProvider" | "NotificationProvider") =>
+  allow(
+    ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
+    [provider],
+    "the local cloud serves the sandbox providers on loopback URLs without IAM auth; on AWS every call is SigV4-signed and authorised on both actions",
+  );
+
 export interface FunctionSpec {
   /** Handler path from the repo root, as SST expects it. */
   handler: string;
   timeoutSeconds: number;
   memoryMb: number;
-  /** Least privilege: the only resources this function may reach. */
+  /** The resources whose `Resource.<Name>` values this function reads (names, URLs, settings). */
   links: readonly LinkName[];
+  /**
+   * Least privilege: every AWS call its code can make (handler, core modules,
+   * Powertools), on what it makes it. Deployed as the role's only statements
+   * (with X-Ray's and its event sources'); a link grants nothing by itself.
+   * DynamoDB transactions are authorised per item (UpdateItem/PutItem/… on
+   * each table); a GSI query on the index.
+   */
+  permissions: readonly Grant[];
   description: string;
   /**
    * Lambda's on-failure destination: where an asynchronous invocation (an
@@ -118,14 +174,73 @@ const fn = (
   timeoutSeconds: number,
   links: readonly LinkName[],
   description: string,
+  permissions: readonly Grant[],
   memoryMb = 512,
 ): FunctionSpec => ({
   handler: `packages/functions/src/${file}.handler`,
   timeoutSeconds,
   memoryMb,
   links,
+  permissions,
   description,
 });
+
+// The queues by what the admin API does with them (queue ages, DLQ peek and
+// redrive); the topology tests check these lists against `queues`.
+const workQueues = ["PaymentQueue", "ApprovalsQueue", "EmailQueue", "SmsQueue"] as const;
+/** Consumers' DLQs: redriven whole to their source (StartMessageMoveTask) or letter by letter. */
+const consumerDlqs = [
+  "PaymentQueueDlq",
+  "ApprovalsQueueDlq",
+  "EmailQueueDlq",
+  "SmsQueueDlq",
+] as const;
+/** Rules' DLQs on our bus: redriven letter by letter with PutEvents. */
+const ruleDlqs = ["PaymentRuleDlq", "NotificationsRuleDlq", "SagaRuleDlq"] as const;
+/** Peeked, never redriven: AWS service events, stream record positions. */
+const peekOnlyDlqs = ["SagaCompensationDlq", "StreamFailures"] as const;
+
+// What the admin API calls (packages/functions/src/admin/adapters).
+const adminApiPermissions: readonly Grant[] = [
+  allow(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"], ["OrdersTable"]),
+  allow(
+    ["dynamodb:Query"],
+    [
+      "OrdersTable/index/byStatus",
+      "OrdersTable/index/byCustomer",
+      "OrdersTable/index/byCorrelation",
+    ],
+  ),
+  allow(["states:ListExecutions"], ["FulfillmentSaga"]),
+  allow(
+    ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"],
+    ["FulfillmentSaga/executions"],
+  ),
+  // Depths of every queue; peeks of every DLQ; a redrive of chosen letters
+  // receives them, sends each to its source (or PutEvents for a rule's DLQ),
+  // deletes it and puts the others back; a whole DLQ moves with
+  // StartMessageMoveTask, which AWS also authorises as receive, delete and
+  // attributes on the DLQ and send on its source
+  // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue-redrive.html).
+  allow(["sqs:GetQueueAttributes"], [...workQueues, ...consumerDlqs, ...ruleDlqs, ...peekOnlyDlqs]),
+  allow(["sqs:ReceiveMessage"], [...consumerDlqs, ...ruleDlqs, ...peekOnlyDlqs]),
+  allow(["sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], [...consumerDlqs, ...ruleDlqs]),
+  allow(["sqs:StartMessageMoveTask"], consumerDlqs),
+  allow(["sqs:SendMessage"], workQueues),
+  allow(["events:PutEvents"], ["Bus"]),
+  allow(["events:DescribeArchive"], ["Bus/archive"]),
+  // StartReplay is authorised on the archive, the destination bus and the new
+  // replay (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
+  allow(["events:StartReplay"], ["Bus/archive", "Bus", "Bus/replays"]),
+  // Listing archives, replays and rules: no resource-level permission exists.
+  allow(["events:ListArchives", "events:ListReplays", "events:ListRules"], ["*"]),
+  allow(["logs:StartQuery"], ["FunctionLogs"]),
+  // DescribeLogGroups has no resource-level permission; GetQueryResults names
+  // only a query id (what it reads is a query StartQuery, scoped above, began).
+  allow(["logs:DescribeLogGroups", "logs:GetQueryResults"], ["*"]),
+  // Queue ages (AWS/SQS metrics): GetMetricData has no resource-level permission.
+  allow(["cloudwatch:GetMetricData"], ["*"]),
+];
 
 export const functions = {
   Ingress: fn(
@@ -133,85 +248,143 @@ export const functions = {
     10,
     ["OrdersTable", "InventoryTable", "OrderPolicy"],
     "POST /api/orders: validate, idempotent conditional create, 202 + status URL",
+    [
+      allow(["dynamodb:BatchGetItem"], ["InventoryTable"]),
+      allow(["dynamodb:PutItem"], ["OrdersTable"]),
+      allow(
+        ["dynamodb:GetItem"],
+        ["OrdersTable"],
+        "createOrder reads the winning order only when a refused put comes back without it (ReturnValuesOnConditionCheckFailure returns it)",
+      ),
+    ],
   ),
   OrderStatus: fn(
     "order-status",
     10,
     ["OrdersTable"],
     "GET /api/orders/{orderId}: status and timeline for the owning customer",
+    [allow(["dynamodb:Query"], ["OrdersTable"])],
   ),
-  Catalog: fn("catalog", 10, ["InventoryTable"], "GET /api/catalog: SKUs, prices and stock"),
+  Catalog: fn("catalog", 10, ["InventoryTable"], "GET /api/catalog: SKUs, prices and stock", [
+    allow(["dynamodb:Scan"], ["InventoryTable"]),
+  ]),
   StreamPublisher: fn(
     "stream-publisher",
     30,
     ["OrdersTable", "Bus"],
     "Orders stream → OrderPlaced.v1 / OrderStatusChanged.v1 on the bus (outbox)",
+    [allow(["events:PutEvents"], ["Bus"])],
   ),
   ApprovalCallbacks: fn(
     "approval-callbacks",
     30,
     ["OrdersTable", "SagaCallbacks"],
     "Orders stream (decided approvals) → SendTaskSuccess/Failure to the saga (outbox); EXPIRED if its wait timed out",
+    [
+      // IAM's reference lists no resource for the callbacks, yet AWS checks
+      // them on the state machine whose token they answer and names it when
+      // denying (https://github.com/aws/aws-cdk/pull/8486).
+      allow(["states:SendTaskSuccess", "states:SendTaskFailure"], ["SagaCallbacks"]),
+      allow(["states:GetExecutionHistory"], ["SagaCallbacks/executions"]),
+      allow(["dynamodb:UpdateItem"], ["OrdersTable"]),
+    ],
   ),
   PaymentWorker: fn(
     "payment-worker",
     15,
     ["OrdersTable", "IdempotencyTable", "PaymentProvider"],
     "Payment queue → authorise with the provider, PAYMENT item",
+    [
+      allow(
+        ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        ["OrdersTable"],
+      ),
+      // Powertools idempotency's DynamoDB persistence layer.
+      allow(
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        ["IdempotencyTable"],
+      ),
+      callProvider("PaymentProvider"),
+    ],
   ),
   Notifier: fn(
     "notifier",
     10,
     ["OrdersTable", "NotificationProvider"],
     "Per-channel notification queues → send (idempotency key) and record each notification",
+    [
+      allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], ["OrdersTable"]),
+      callProvider("NotificationProvider"),
+    ],
   ),
   ApprovalsWorker: fn(
     "approvals-worker",
     10,
     ["OrdersTable"],
     "Approvals queue → pending approval item with its task token and deadline",
+    [allow(["dynamodb:UpdateItem", "dynamodb:GetItem"], ["OrdersTable"])],
   ),
   ClaimOrder: fn(
     "saga/claim-order",
     10,
     ["OrdersTable"],
     "Saga: bind the order to this execution; a second saga for it stops here",
+    [allow(["dynamodb:UpdateItem", "dynamodb:GetItem"], ["OrdersTable"])],
   ),
   ReserveInventory: fn(
     "saga/reserve-inventory",
     10,
     ["InventoryTable", "OrdersTable"],
     "Saga: reserve every line in one transaction",
+    [
+      allow(["dynamodb:UpdateItem"], ["InventoryTable"]),
+      allow(["dynamodb:UpdateItem", "dynamodb:GetItem"], ["OrdersTable"]),
+    ],
   ),
   ReleaseInventory: fn(
     "saga/release-inventory",
     10,
     ["InventoryTable", "OrdersTable"],
     "Saga compensation: release the reservation (idempotent)",
+    [
+      allow(["dynamodb:UpdateItem"], ["InventoryTable"]),
+      allow(["dynamodb:UpdateItem", "dynamodb:GetItem"], ["OrdersTable"]),
+    ],
   ),
   CapturePayment: fn(
     "saga/capture-payment",
     15,
     ["OrdersTable", "PaymentProvider"],
     "Saga: capture the authorised payment",
+    [
+      allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], ["OrdersTable"]),
+      callProvider("PaymentProvider"),
+    ],
   ),
   VoidPayment: fn(
     "saga/void-payment",
     15,
     ["OrdersTable", "PaymentProvider"],
     "Saga compensation: void the authorisation or refund the capture (idempotent)",
+    [
+      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], ["OrdersTable"]),
+      callProvider("PaymentProvider"),
+    ],
   ),
   CompleteOrder: fn(
     "saga/complete-order",
     10,
     ["OrdersTable", "InventoryTable"],
     "Saga: mark FULFILLED (status-guarded), ship the reservation",
+    // Shipping is a field of the order's reservation: the stock left at reservation.
+    [allow(["dynamodb:UpdateItem", "dynamodb:GetItem"], ["OrdersTable"])],
   ),
   CancelOrder: fn(
     "saga/cancel-order",
     10,
     ["OrdersTable"],
     "Saga compensation: mark CANCELLED (status-guarded)",
+    [allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], ["OrdersTable"])],
   ),
   SagaCompensator: {
     ...fn(
@@ -219,6 +392,11 @@ export const functions = {
       60,
       ["OrdersTable", "InventoryTable", "PaymentProvider"],
       "Saga ended TIMED_OUT/FAILED/ABORTED (no Catch ran): void, release and cancel its order",
+      [
+        allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], ["OrdersTable"]),
+        allow(["dynamodb:UpdateItem"], ["InventoryTable"]),
+        callProvider("PaymentProvider"),
+      ],
     ),
     onAsyncFailure: "SagaCompensationDlq",
   },
@@ -227,12 +405,24 @@ export const functions = {
     10,
     ["PaymentLedgerTable"],
     "Sandbox payment provider (test mode): its own API and ledger, deterministic test cards",
+    [
+      allow(
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+        ["PaymentLedgerTable"],
+      ),
+    ],
   ),
   NotificationSandbox: fn(
     "notification-sandbox",
     10,
     ["NotificationLedgerTable"],
     "Sandbox notification provider: email/SMS API with idempotency keys, its own ledger",
+    [
+      allow(
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+        ["NotificationLedgerTable"],
+      ),
+    ],
   ),
   AdminApi: fn(
     "admin-api",
@@ -258,6 +448,7 @@ export const functions = {
       "Auth",
     ],
     "Hono admin API for the ops console (operator group required)",
+    adminApiPermissions,
     1024,
   ),
 } as const satisfies Record<string, FunctionSpec>;

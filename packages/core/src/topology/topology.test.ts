@@ -7,6 +7,7 @@ import {
   concernOrder,
   eventSources,
   functionConcern,
+  functionGrants,
   functionLinks,
   linkProvider,
 } from "../../../../infra/wiring";
@@ -14,6 +15,8 @@ import {
   type DlqName,
   type FunctionName,
   functions,
+  type GrantTarget,
+  holdsServiceEvents,
   type LinkName,
   notifications,
   orderPolicy,
@@ -260,6 +263,102 @@ describe("least privilege: links", () => {
     }
     expect(eventSources("Notifier").consumes.sort()).toEqual(["EmailQueue", "SmsQueue"]);
     expect(eventSources("Ingress")).toEqual({ consumes: [], streams: [], onFailure: [] });
+    // An asynchronous invocation that failed every retry goes to its on-failure destination.
+    expect(eventSources("SagaCompensator").onFailure).toEqual(["SagaCompensationDlq"]);
+  });
+});
+
+describe("least privilege: grants", () => {
+  /** The link a grant target belongs to (`OrdersTable/index/byStatus` → OrdersTable), if any. */
+  const linkOf = (target: GrantTarget) =>
+    target === "*" || target === "FunctionLogs" ? undefined : (target.split("/")[0] as LinkName);
+  const targetsOf = (name: FunctionName, action: string) =>
+    functions[name].permissions
+      .filter((grant) => grant.actions.includes(action))
+      .flatMap((grant) => grant.on);
+
+  it.each(functionNames)("%s's grants name only its links, or its event sources", (name) => {
+    const links = new Set<string>(functions[name].links);
+    const sources = eventSources(name);
+    const sourced = new Set<string>([
+      ...sources.consumes,
+      ...sources.streams,
+      ...sources.onFailure,
+    ]);
+    for (const grant of functionGrants(name)) {
+      expect(grant.actions.length, `${name}: a grant without actions`).toBeGreaterThan(0);
+      expect(grant.on.length, `${name}: ${grant.actions} on nothing`).toBeGreaterThan(0);
+      for (const target of grant.on) {
+        const link = linkOf(target);
+        if (link)
+          expect(
+            links.has(link) || sourced.has(link),
+            `${name}: ${grant.actions} on ${target}`,
+          ).toBe(true);
+      }
+    }
+    // The topology's own grants never repeat what Lambda does as an event source.
+    for (const grant of functions[name].permissions)
+      for (const target of grant.on) expect(sourced.has(target) && !links.has(target)).toBe(false);
+  });
+
+  it("names IAM actions as `service:Action`, none a wildcard", () => {
+    for (const name of functionNames)
+      for (const grant of functionGrants(name))
+        for (const action of grant.actions)
+          expect(action, `${name}: ${action}`).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z]+$/);
+  });
+
+  it("lets the functions that only read, read: no write on their tables", () => {
+    for (const name of ["OrderStatus", "Catalog"] as const)
+      for (const grant of functionGrants(name))
+        for (const action of grant.actions)
+          expect(
+            ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+            `${name}: ${action}`,
+          ).toContain(action);
+  });
+
+  it("lets the admin API peek every DLQ, redrive the ones it offers to, and send only to their sources", () => {
+    const redrivable = dlqNames.filter(
+      (dlq) =>
+        queues[dlq].kind === "dlq" &&
+        queues[dlq].catches !== "stream-failures" &&
+        !holdsServiceEvents(dlq),
+    );
+    const sources = workQueues.map(([name]) => name);
+    const consumerDlqs = workQueues.map(([, queue]) => queue.dlq);
+    const sorted = (targets: readonly GrantTarget[]) => [...targets].sort();
+    expect(sorted(targetsOf("AdminApi", "sqs:GetQueueAttributes"))).toEqual(sorted(queueNames));
+    expect(sorted(targetsOf("AdminApi", "sqs:ReceiveMessage"))).toEqual(sorted(dlqNames));
+    expect(sorted(targetsOf("AdminApi", "sqs:DeleteMessage"))).toEqual(sorted(redrivable));
+    expect(sorted(targetsOf("AdminApi", "sqs:ChangeMessageVisibility"))).toEqual(
+      sorted(redrivable),
+    );
+    // A whole DLQ moves back to its source; AWS also checks send on the source.
+    expect(sorted(targetsOf("AdminApi", "sqs:StartMessageMoveTask"))).toEqual(sorted(consumerDlqs));
+    expect(sorted(targetsOf("AdminApi", "sqs:SendMessage"))).toEqual(sorted(sources));
+    // A rule's dead letter goes back onto the bus; a replay needs the archive, the bus and the replay.
+    expect(targetsOf("AdminApi", "events:PutEvents")).toEqual(["Bus"]);
+    expect(sorted(targetsOf("AdminApi", "events:StartReplay"))).toEqual(
+      sorted(["Bus", "Bus/archive", "Bus/replays"]),
+    );
+    // Lists of orders and approvals are queries of the indexes, not the table.
+    expect(sorted(targetsOf("AdminApi", "dynamodb:Query"))).toEqual(
+      sorted([
+        "OrdersTable",
+        "OrdersTable/index/byStatus",
+        "OrdersTable/index/byCustomer",
+        "OrdersTable/index/byCorrelation",
+      ]),
+    );
+    // The admin API never starts an execution nor answers a task.
+    for (const action of [
+      "states:StartExecution",
+      "states:SendTaskSuccess",
+      "states:SendTaskFailure",
+    ])
+      expect(targetsOf("AdminApi", action), action).toEqual([]);
   });
 });
 
