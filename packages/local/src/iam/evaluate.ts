@@ -80,6 +80,9 @@ const serviceOfAction = (action: string) => action.split(":")[0]!.toLowerCase();
 const policyArnOf = (resource: string) =>
   resource.startsWith("arn:aws:lambda:") ? resource.split(":").slice(0, 7).join(":") : resource;
 
+/** Distinct questions kept (each a few hundred bytes); the policies do not change, so dropping them is safe. */
+const MAX_CACHED = 20_000;
+
 type Verdict = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 interface Outcome {
   verdict: Verdict;
@@ -118,6 +121,8 @@ export function createIam(options: IamOptions): Iam {
   function record(entry: Record<string, unknown>) {
     const line = JSON.stringify(entry);
     if (recorded.has(line)) return;
+    // Bounded like the cache: past it a line may repeat, which the report reads the same.
+    if (recorded.size >= MAX_CACHED) recorded.clear();
     recorded.add(line);
     if (!dirReady) mkdirSync(usageDir, { recursive: true });
     dirReady = true;
@@ -167,6 +172,8 @@ export function createIam(options: IamOptions): Iam {
           ? { verdict: runUnsafeSimulation(simulation, {}) }
           : outcomeOf(await runSimulation(simulation, {})),
       );
+      // Executions and items name new ARNs for as long as the cloud runs: bound what is kept.
+      if (cache.size >= MAX_CACHED) cache.clear();
       cache.set(key, outcome);
     }
     return outcome;
