@@ -1,4 +1,5 @@
 export * from "./alarms";
 export type { LinkProperties, QueueLink, ResourceLinks } from "./links";
+export * from "./permissions";
 export * from "./resources";
 export * from "./saga";
