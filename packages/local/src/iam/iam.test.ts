@@ -278,6 +278,56 @@ describe("policies from the synthesized graph", () => {
     expect(JSON.stringify(topic)).toContain(d.rules.OrderEventsToNotifications.arn);
   });
 
+  it("allows every delivery the deployment wires: each rule to its target and its DLQ, the topic to its queues", async () => {
+    const resources = d.resources;
+    const usageDir = mkdtempSync(join(tmpdir(), "iam-usage-"));
+    dirs.push(usageDir);
+    const iam = createIam({ resources, enforce: true, usageDir, log: () => {} });
+    const deliver: Record<string, string> = {
+      sqs: "sqs:SendMessage",
+      sns: "sns:Publish",
+      lambda: "lambda:InvokeFunction",
+      states: "states:StartExecution",
+    };
+    const refused: string[] = [];
+    const expectAllowed = async (key: string, action: string, resource: string, what: string) => {
+      if (!(await iam.check(key, action, resource)).allowed) refused.push(what);
+    };
+    const targets = resources.filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
+    expect(targets.length).toBeGreaterThan(0);
+    for (const t of targets) {
+      const rule = resources.find(
+        (r) =>
+          r.type === "aws:cloudwatch/eventRule:EventRule" &&
+          r.outputs.name === t.inputs.rule &&
+          (r.inputs.eventBusName ?? "default") === (t.inputs.eventBusName ?? "default"),
+      )!;
+      const events = keyForService("events.amazonaws.com", rule.outputs.arn);
+      const target = String(t.inputs.arn);
+      const action = deliver[target.split(":")[2]!]!;
+      // A target with a role is called as the role; one without, as EventBridge under the target's policy.
+      const caller = t.inputs.roleArn ? keyForRole(t.inputs.roleArn) : events;
+      await expectAllowed(caller, action, target, `${rule.name} → ${target}`);
+      if (t.inputs.deadLetterConfig?.arn)
+        await expectAllowed(
+          events,
+          "sqs:SendMessage",
+          t.inputs.deadLetterConfig.arn,
+          `${rule.name} → DLQ ${t.inputs.deadLetterConfig.arn}`,
+        );
+    }
+    for (const s of resources.filter(
+      (r) => r.type === "aws:sns/topicSubscription:TopicSubscription",
+    ))
+      await expectAllowed(
+        keyForService("sns.amazonaws.com", s.inputs.topic),
+        "sqs:SendMessage",
+        s.inputs.endpoint,
+        `${s.inputs.topic} → ${s.inputs.endpoint}`,
+      );
+    expect(refused).toEqual([]);
+  });
+
   it("a Lambda permission is a statement of the function's resource policy", () => {
     const compensator = graph.resourcePolicy(d.functions.SagaCompensator.arn)!;
     expect(compensator.Statement).toContainEqual(
