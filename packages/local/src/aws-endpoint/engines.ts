@@ -37,7 +37,11 @@ export function dynamodbResources(scope: Scope, input: Input): string[] {
     );
   };
   table(input.TableName, input.IndexName);
-  if (str(input.StreamArn)) out.add(input.StreamArn as string);
+  // Streams: the stream ARN, named or leading a shard iterator (`<arn>|001|…`); DynamoDB Local
+  // puts its own region (`ddblocal`) in it, the deployment's policies name ours.
+  const stream = str(input.StreamArn) ?? str(input.ShardIterator)?.split("|")[0];
+  if (stream?.startsWith("arn:"))
+    out.add(stream.replace(/^arn:aws:dynamodb:ddblocal:/, `arn:aws:dynamodb:${scope.region}:`));
   if (input.RequestItems && typeof input.RequestItems === "object")
     for (const t of Object.keys(input.RequestItems)) table(t);
   for (const item of Array.isArray(input.TransactItems) ? (input.TransactItems as Input[]) : [])

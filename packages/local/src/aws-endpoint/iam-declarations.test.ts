@@ -246,6 +246,18 @@ describe("the dispatch table's IAM declarations", () => {
       action: "dynamodb:BatchWriteItem",
       resources: [arn("dynamodb", "table/Orders"), arn("dynamodb", "table/Inventory")],
     });
+    // DynamoDB Local's stream ARNs carry its own region; a shard iterator starts with the stream's ARN.
+    const local =
+      "arn:aws:dynamodb:ddblocal:000000000000:table/Orders/stream/2026-12-06T06:17:30.613";
+    const stream = arn("dynamodb", "table/Orders/stream/2026-12-06T06:17:30.613");
+    expect(
+      await authorised(json("DynamoDBStreams_20120810.DescribeStream", { StreamArn: local })),
+    ).toMatchObject({ action: "dynamodb:DescribeStream", resources: [stream] });
+    expect(
+      await authorised(
+        json("DynamoDBStreams_20120810.GetRecords", { ShardIterator: `${local}|001|c2hhcmQ=` }),
+      ),
+    ).toMatchObject({ action: "dynamodb:GetRecords", resources: [stream] });
     expect(
       await authorised(
         json("DynamoDB_20120810.Query", { TableName: "Orders", IndexName: "byStatus" }),

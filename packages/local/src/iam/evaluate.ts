@@ -130,6 +130,14 @@ export function createIam(options: IamOptions): Iam {
   }
 
   const cache = new Map<string, Promise<Outcome>>();
+  // A table's stream is the deployment's stream, whatever label DynamoDB Local gave it when it
+  // created the table (the graph's label is a placeholder the policies name).
+  const asDeployed = (check: AuthorizationCheck): AuthorizationCheck => {
+    const m = /^(arn:aws:dynamodb:[^:]*:\d{12}:table\/[^/]+)\/stream\/[^/]+$/.exec(check.resource);
+    const deployed = m && graph.tableStreams.get(m[1]!);
+    return deployed ? { ...check, resource: deployed } : check;
+  };
+
   function evaluate(
     principal: Exclude<Principal, { kind: "admin" }>,
     check: AuthorizationCheck,
@@ -217,7 +225,8 @@ export function createIam(options: IamOptions): Iam {
         ? { function: principal.functionName }
         : {}),
     };
-    for (const check of checks) {
+    for (const requested of checks) {
+      const check = asDeployed(requested);
       const outcome = await evaluate(principal, check, context);
       if (outcome.verdict !== "Allowed") {
         const message = messageOf(principal, check, outcome);

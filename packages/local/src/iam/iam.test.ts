@@ -328,6 +328,20 @@ describe("policies from the synthesized graph", () => {
     expect(refused).toEqual([]);
   });
 
+  it("a table's stream is the deployed stream, whatever label DynamoDB Local gave it", async () => {
+    const usageDir = mkdtempSync(join(tmpdir(), "iam-usage-"));
+    dirs.push(usageDir);
+    const iam = createIam({ resources: d.resources, enforce: true, usageDir, log: () => {} });
+    const local = `${d.tables.OrdersTable.arn}/stream/2026-12-06T06:17:30.613`;
+    expect(await iam.check("fnStreamPublisher", "dynamodb:GetRecords", local)).toEqual({
+      allowed: true,
+      message: "",
+    });
+    expect((await iam.check("fnIngress", "dynamodb:GetRecords", local)).message).toContain(
+      `on resource: ${d.tables.OrdersTable.arn}/stream/${d.tables.OrdersTable.streamLabel}`,
+    );
+  });
+
   it("a Lambda permission is a statement of the function's resource policy", () => {
     const compensator = graph.resourcePolicy(d.functions.SagaCompensator.arn)!;
     expect(compensator.Statement).toContainEqual(

@@ -55,6 +55,8 @@ export interface GraphPolicies {
   /** Rules (`events.amazonaws.com` sources) and topics (`sns.amazonaws.com` sources). */
   ruleArns: readonly string[];
   topicArns: readonly string[];
+  /** Each stream-enabled table's stream ARN as deployed, by table ARN. */
+  tableStreams: ReadonlyMap<string, string>;
   /** What the graph holds that we could not read (an unknown managed policy, two policies on one queue). */
   warnings: readonly string[];
 }
@@ -220,8 +222,14 @@ export function policiesOf(resources: readonly GraphResource[]): GraphPolicies {
       roleArn: String(t.inputs?.roleArn),
     }));
 
+  const tableStreams = new Map<string, string>();
+  for (const t of of("aws:dynamodb/table:Table"))
+    if (t.outputs?.arn && t.outputs?.streamArn)
+      tableStreams.set(String(t.outputs.arn), String(t.outputs.streamArn));
+
   return {
     identityPolicies: (roleArn) => roles.get(roleArn),
+    tableStreams,
     resourcePolicy: (arn) => resourcePolicies.get(arn),
     functions,
     roles: new Set(roles.keys()),
