@@ -75,8 +75,12 @@ describe("package map (ARCHITECTURE.md)", () => {
           "packages/local/src/cloud/z.ts",
           `import { startHarness } from "../../test/stepfunctions/test-harness";`,
         ),
+        file(
+          "packages/functions/src/z.ts",
+          `import { runSimulation } from "@cloud-copilot/iam-simulate";`,
+        ),
       ]),
-    ).toHaveLength(12);
+    ).toHaveLength(13);
     expect(
       violations([
         file(
@@ -94,6 +98,10 @@ describe("package map (ARCHITECTURE.md)", () => {
         file(
           "packages/tooling/src/ok.ts",
           `import { startLocalCloud } from "@orders/local/cloud/index";`,
+        ),
+        file(
+          "packages/local/src/iam/ok.ts",
+          `import { runSimulation } from "@cloud-copilot/iam-simulate";`,
         ),
       ]),
     ).toEqual([]);

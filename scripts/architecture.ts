@@ -119,6 +119,12 @@ export function violations(files: SourceFile[]): string[] {
         if (!to.path!.endsWith(`/services/${toPart.name}/index.ts`))
           fail(`a service is used through its index.ts only`);
       }
+      // AGPL-licensed: the local cloud's IAM may use it, nothing deployed may bundle it.
+      if (
+        to.bare?.startsWith("@cloud-copilot/") &&
+        !file.path.startsWith("packages/local/src/iam/")
+      )
+        fail("the IAM simulator (AGPL) is imported by packages/local/src/iam only");
       switch (from.kind) {
         case "core":
           if (toPart && toPart.kind !== "core") fail("core imports nothing of the other packages");
