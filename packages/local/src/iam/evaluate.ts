@@ -30,7 +30,7 @@ export interface IamOptions {
 
 export interface Decision {
   allowed: boolean;
-  /** AWS's message for a denial; empty when allowed. */
+  /** AWS's message for a denial (also a would-be denial when not enforced); empty when allowed. */
   message: string;
 }
 
@@ -44,6 +44,8 @@ export interface Iam {
   check(key: string, action: string, resource: string, context?: RequestContext): Promise<Decision>;
   /** Who an access key id is. */
   principalOf(key: string): Principal;
+  /** Whether a denial is answered (true) or only logged. */
+  readonly enforce: boolean;
   /** The usage file this process appends to. */
   readonly usageFile: string;
   /** What the graph held that the evaluator could not read. */
@@ -92,7 +94,9 @@ interface Outcome {
 }
 
 function outcomeOf(out: RunSimulationResults): Outcome {
-  if (out.resultType === "error") return { verdict: "ImplicitlyDenied", error: out.errors.message };
+  // The request does not fit the reference (an unknown action, a resource of the wrong type): a declaration to fix.
+  if (out.resultType === "error")
+    return { verdict: "ImplicitlyDenied", error: JSON.stringify(out.errors) };
   const analyses =
     out.resultType === "single" ? [out.result.analysis] : out.results.map((r) => r.analysis);
   const explicit = analyses.find((a) => a.result === "ExplicitlyDenied");
@@ -266,6 +270,7 @@ export function createIam(options: IamOptions): Iam {
       return { allowed: allowed || !options.enforce, message };
     },
     principalOf: resolve_,
+    enforce: options.enforce,
     usageFile,
     warnings: graph.warnings,
   };

@@ -180,6 +180,16 @@ describe("a function's role", () => {
   });
 });
 
+describe("a request the reference cannot evaluate", () => {
+  it("is denied, and the log says what the simulator refused (a declaration to fix)", async () => {
+    const { iam, logged } = iamFor([{ Effect: "Allow", Action: "logs:*", Resource: "*" }]);
+    // logs:PutLogEvents is authorised on a log stream, not a log group.
+    const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/x`;
+    expect((await iam.check("fnIngress", "logs:PutLogEvents", group)).allowed).toBe(false);
+    expect(JSON.parse(logged.at(-1)!).simulationError).toEqual(expect.any(String));
+  });
+});
+
 describe("a service principal", () => {
   it("is allowed by the queue policy only for the rule its condition names", async () => {
     const { iam } = iamFor([]);
