@@ -42,11 +42,11 @@ if (!files.length)
     `iam:report: no usage files in ${usageDir}: run the test suite or a bench first (every grant reads as unused)`,
   );
 
-const functions = topology.functions as Record<string, { permissions?: unknown }>;
-const declared = (name: string): readonly DeclaredGrant[] => {
-  const permissions = functions[name]?.permissions;
-  return Array.isArray(permissions) ? (permissions as DeclaredGrant[]) : [];
-};
+// A function's whole grant list: its code's permissions and its event sources', with their reasons.
+const declared = (name: string): readonly DeclaredGrant[] =>
+  Object.hasOwn(topology.functions, name)
+    ? topology.functionGrants(name as topology.FunctionName)
+    : [];
 
 const report = unusedGrants({ policies: policiesOf(deployment().resources), usage, declared });
 const markdown = toMarkdown(report, { usageFiles: files.length });

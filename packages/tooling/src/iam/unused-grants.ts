@@ -34,6 +34,8 @@ export interface UnusedGrant extends Grant {
 export interface RoleReport {
   /** The topology's function name, or the role's name for the state machine's and targets' roles. */
   name: string;
+  /** Roles other than functions' have no grants in the topology to justify against: shown, not counted. */
+  kind: "function" | "role";
   roleArn: string;
   grants: number;
   unused: UnusedGrant[];
@@ -74,8 +76,20 @@ function grantsOf(policies: GraphPolicies, roleArn: string): Grant[] {
   return out;
 }
 
+/**
+ * Statements infra adds outside the topology's grants, with why no recorded call uses them: the
+ * report says so beside each, rather than leaving them out.
+ */
+export const INFRA_GRANTS: readonly DeclaredGrant[] = [
+  {
+    actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+    unusedBecause:
+      "(infra) SST grants X-Ray to every function with active tracing; Lambda and the X-Ray SDK send segments to X-Ray, which the local cloud does not emulate",
+  },
+];
+
 function justificationOf(declared: readonly DeclaredGrant[], action: string): string | undefined {
-  return declared.find(
+  return [...declared, ...INFRA_GRANTS].find(
     (g) =>
       g.unusedBecause &&
       (g.actions ?? []).some(
@@ -93,6 +107,7 @@ export function unusedGrants(options: {
   const { policies, usage } = options;
   const allowed = usage.filter((u) => u.decision === "allowed");
   const report = (
+    kind: RoleReport["kind"],
     name: string,
     roleArn: string,
     used: UsageEntry[],
@@ -111,12 +126,13 @@ export function unusedGrants(options: {
         const justification = justificationOf(declared, g.action);
         return justification ? { ...g, justification } : g;
       });
-    return { name, roleArn, grants: grants.length, unused };
+    return { name, kind, roleArn, grants: grants.length, unused };
   };
   const roles: RoleReport[] = [...policies.functions.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((fn) =>
       report(
+        "function",
         fn.name,
         fn.roleArn,
         allowed.filter((u) => u.function === fn.name),
@@ -131,6 +147,7 @@ export function unusedGrants(options: {
   for (const roleArn of [...otherRoles].sort())
     roles.push(
       report(
+        "role",
         roleArn.replace(/^.*:role\//, ""),
         roleArn,
         allowed.filter((u) => u.roleArn === roleArn && !u.function),
@@ -148,12 +165,13 @@ export function unusedGrants(options: {
 }
 
 export const unjustified = (report: UnusedGrantsReport) =>
-  report.roles.flatMap((r) =>
-    r.unused.filter((g) => !g.justification).map((g) => ({ role: r.name, ...g })),
-  );
+  report.roles
+    .filter((r) => r.kind === "function")
+    .flatMap((r) => r.unused.filter((g) => !g.justification).map((g) => ({ role: r.name, ...g })));
 
 export function toMarkdown(report: UnusedGrantsReport, stamp: { usageFiles: number }): string {
   const bad = unjustified(report);
+  const functionRoles = report.roles.filter((r) => r.kind === "function");
   const lines = [
     "# Unused IAM grants",
     "",
@@ -161,15 +179,18 @@ export function toMarkdown(report: UnusedGrantsReport, stamp: { usageFiles: numb
     `IAM usage record (${stamp.usageFiles} usage file(s), ${report.usageEntries} principal × action × resource entries).`,
     "A grant is one action × resource pattern of a role's statements; it is used when a recorded, allowed",
     "call matched both. AWS managed policies (Lambda's log delivery) are left out: the service uses them, not",
-    "the function's code. A grant is justified when the topology's permission for the function lists the",
-    "action with `unusedBecause`.",
+    "the function's code. A grant is justified when the function's grants in the topology",
+    "(`functionGrants`: its permissions and its event sources') list the action with `unusedBecause`;",
+    "the X-Ray statements infra adds to every traced function carry the report's own reason, marked (infra).",
+    "The state machine's and EventBridge targets' roles are listed after the functions, not counted: the",
+    "topology holds no grants of theirs to justify against.",
     "",
-    `**${bad.length} unjustified unused grant(s)**; ${report.roles.reduce((n, r) => n + r.unused.length, 0) - bad.length} justified.`,
+    `**${bad.length} unjustified unused grant(s)** of the functions; ${functionRoles.reduce((n, r) => n + r.unused.length, 0) - bad.length} justified.`,
     "",
   ];
   for (const role of report.roles) {
     lines.push(
-      `## ${role.name}`,
+      `## ${role.kind === "function" ? role.name : `${role.name} (role, not counted)`}`,
       "",
       `Role \`${role.roleArn}\`: ${role.grants} grant(s), ${role.unused.length} unused.`,
       "",
