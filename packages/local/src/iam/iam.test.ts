@@ -135,6 +135,19 @@ describe("a function's role", () => {
     });
   });
 
+  it("a new resource for an action already evaluated is matched afresh: allowed under the pattern, denied outside it", async () => {
+    const { iam } = iamFor([allowTable]);
+    expect((await iam.check("fnIngress", "dynamodb:PutItem", table)).allowed).toBe(true);
+    expect(
+      (await iam.check("fnIngress", "dynamodb:PutItem", `${table}/index/byStatus`)).allowed,
+    ).toBe(true);
+    const other = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders-local-Inventory`;
+    expect(await iam.check("fnIngress", "dynamodb:PutItem", other)).toEqual({
+      allowed: false,
+      message: `User: ${session} is not authorized to perform: dynamodb:PutItem on resource: ${other} because no identity-based policy allows the dynamodb:PutItem action`,
+    });
+  });
+
   it("a missing statement denies what it granted", async () => {
     const { iam } = iamFor([]);
     expect((await iam.check("fnIngress", "dynamodb:PutItem", table)).message).toBe(
