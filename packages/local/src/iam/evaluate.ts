@@ -242,6 +242,7 @@ export function createIam(options: IamOptions): Iam {
         ? { function: principal.functionName }
         : {}),
     };
+    let denied: (Decision & { check: AuthorizationCheck }) | undefined;
     for (const requested of checks) {
       const check = asDeployed(requested);
       const outcome = await evaluate(principal, check, context);
@@ -260,11 +261,14 @@ export function createIam(options: IamOptions): Iam {
             ...(outcome.error ? { simulationError: outcome.error } : {}),
           }),
         );
-        return { allowed: false, message, check };
+        denied ??= { allowed: false, message, check };
+        // AWS stops at the first refusal; not enforced, every would-be refusal is logged.
+        if (options.enforce) return denied;
+        continue;
       }
       record({ ...who, action: check.action, resource: check.resource, decision: "allowed" });
     }
-    return { allowed: true, message: "" };
+    return denied ?? { allowed: true, message: "" };
   }
 
   const authorizer: Authorizer = async (call) => {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { deployment, type GraphResource } from "../graph";
+import { AwsError, type AwsRequest } from "../protocol";
 import {
   createIam,
   keyForFunction,
@@ -266,6 +267,44 @@ describe("enforcement off, usage record", () => {
         action: "dynamodb:PutItem",
         decision: "allowed",
       }),
+    ]);
+  });
+});
+
+describe("the authorizer (the endpoint's middleware)", () => {
+  const inventory = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/orders-local-Inventory`;
+  const transaction = (principal: string) => ({
+    action: "dynamodb:TransactWriteItems",
+    resources: [table, inventory],
+    checks: [
+      { action: "dynamodb:PutItem", resource: table },
+      { action: "dynamodb:UpdateItem", resource: inventory },
+      { action: "dynamodb:DeleteItem", resource: inventory },
+    ],
+    principal,
+    request: { service: "dynamodb", correlationId: "order-1" } as AwsRequest,
+  });
+
+  it("authorises each check of a request and throws the first refusal in the service's shape", async () => {
+    const { iam } = iamFor([allowTable]);
+    const error = await Promise.resolve(iam.authorizer(transaction("fnIngress"))).catch((e) => e);
+    expect(error).toBeInstanceOf(AwsError);
+    expect(error).toMatchObject({
+      code: "AccessDeniedException",
+      status: 400,
+      message: `User: ${session} is not authorized to perform: dynamodb:UpdateItem on resource: ${inventory} because no identity-based policy allows the dynamodb:UpdateItem action`,
+    });
+    await expect(Promise.resolve(iam.authorizer(transaction("local")))).resolves.toBeUndefined();
+  });
+
+  it("not enforced, lets the request through and logs every would-be refusal with its correlation id", async () => {
+    const { iam, logged } = iamFor([allowTable], false);
+    await expect(
+      Promise.resolve(iam.authorizer(transaction("fnIngress"))),
+    ).resolves.toBeUndefined();
+    expect(logged.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ action: "dynamodb:UpdateItem", correlationId: "order-1" }),
+      expect.objectContaining({ action: "dynamodb:DeleteItem", correlationId: "order-1" }),
     ]);
   });
 });
