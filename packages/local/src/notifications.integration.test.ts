@@ -8,6 +8,7 @@ import { type NotificationLedger, notificationKey } from "@orders/core/notificat
 import { getOrder, type OrderRecord } from "@orders/core/order";
 import { httpEvent, sqsEvent } from "@orders/functions/lib/test-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminFetch } from "../test/signed-fetch";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { fakeCredentials, REGION } from "./config";
 import { deployment } from "./graph";
@@ -82,7 +83,9 @@ async function deliver(message: ReturnType<typeof placedMessage>) {
 }
 
 async function ledger(orderId: string) {
-  const response = await fetch(`${cloud.urls.notificationProvider}/v1/ledger?reference=${orderId}`);
+  const response = await adminFetch(
+    `${cloud.urls.notificationProvider}/v1/ledger?reference=${orderId}`,
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as NotificationLedger;
 }

@@ -20,6 +20,7 @@ import { loadPrices, stockKey } from "@orders/core/inventory";
 import { getOrder, placeOrder } from "@orders/core/order";
 import { app, auth, detailTypes, orderPolicy, type QueueName } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminFetch } from "../test/signed-fetch";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { queueUrl } from "./cloud/names";
 import { ACCOUNT_ID, fakeCredentials, REGION } from "./config";
@@ -146,7 +147,7 @@ async function settles(customer: string, orderId: string, statuses: string[], ti
 }
 
 async function ledger(orderId: string) {
-  const response = await fetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
+  const response = await adminFetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
   const body = (await response.json()) as {
     authorizations: {
       status: string;

@@ -8,6 +8,7 @@ import { getOrder, type OrderRecord } from "@orders/core/order";
 import type { OrderLedger } from "@orders/core/payment";
 import { httpEvent, sqsEvent } from "@orders/functions/lib/test-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminFetch } from "../test/signed-fetch";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { fakeCredentials, REGION } from "./config";
 import { deployment } from "./graph";
@@ -91,7 +92,7 @@ async function deliver(message: ReturnType<typeof placedMessage>) {
 const sandboxInvocations = () => cloud.runner.stats().PaymentSandbox?.invocations ?? 0;
 
 async function ledger(orderId: string) {
-  const response = await fetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
+  const response = await adminFetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
   expect(response.status).toBe(200);
   return (await response.json()) as OrderLedger;
 }
@@ -112,7 +113,7 @@ describe("sandbox provider faults on the local cloud", () => {
       expect(failed.length).toBeGreaterThan(0);
       expect(sandboxInvocations()).toBe(before);
       // Every route is down, not only the worker's: the URL answers for the provider.
-      const direct = await fetch(
+      const direct = await adminFetch(
         `${cloud.urls.paymentProvider}/v1/ledger?orderId=${order.orderId}`,
       );
       expect(direct.status).toBe(503);

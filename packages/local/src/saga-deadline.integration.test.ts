@@ -10,6 +10,7 @@ import { stockKey } from "@orders/core/inventory";
 import { getOrder } from "@orders/core/order";
 import { auth, orderPolicy } from "@orders/core/topology";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminFetch } from "../test/signed-fetch";
 import { type LocalCloud, startLocalCloud } from "./cloud";
 import { queueUrl } from "./cloud/names";
 import { fakeCredentials, REGION } from "./config";
@@ -179,7 +180,7 @@ async function awaitingApproval(orderId: string) {
 }
 
 async function ledger(orderId: string) {
-  const response = await fetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
+  const response = await adminFetch(`${cloud.urls.paymentProvider}/v1/ledger?orderId=${orderId}`);
   return (await response.json()) as { authorizations: { status: string; capturedCents: number }[] };
 }
 

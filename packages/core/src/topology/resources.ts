@@ -140,11 +140,7 @@ const allow = (actions: readonly string[], on: readonly GrantTarget[], unusedBec
 // A function URL with IAM auth is authorised on both actions since October
 // 2025 (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
 const callProvider = (provider: "PaymentProvider" | "NotificationProvider") =>
-  allow(
-    ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
-    [provider],
-    "the local cloud serves the sandbox providers on loopback URLs without IAM auth; on AWS every call is SigV4-signed and authorised on both actions",
-  );
+  allow(["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"], [provider]);
 
 export interface FunctionSpec {
   /** Handler path from the repo root, as SST expects it. */

@@ -29,13 +29,22 @@ export function lambdaService(runner: () => LambdaRunner | undefined, scope: Sco
       ],
     },
     operations: {
-      // A qualified name or a function ARN is authorised on the function it names.
-      Invoke: (r) => ({
-        action: "lambda:InvokeFunction",
-        resources: [
-          nameOf(r).startsWith("arn:") ? nameOf(r) : functionArn(scope, nameOf(r).split(":")[0]!),
-        ],
-      }),
+      // Authorised on the function's deployed ARN, however it is named (the local
+      // runner also answers to a topology name such as `Ingress`).
+      Invoke: (r) => {
+        const name = nameOf(r).startsWith("arn:") ? nameOf(r) : nameOf(r).split(":")[0]!;
+        const run = runner();
+        return {
+          action: "lambda:InvokeFunction",
+          resources: [
+            run?.has(name)
+              ? run.functionArn(name.replace(/^.*:function:/, "").split(":")[0]!)
+              : name.startsWith("arn:")
+                ? name
+                : functionArn(scope, name),
+          ],
+        };
+      },
     },
     async handle(r) {
       const run = runner();

@@ -78,7 +78,16 @@ export interface FunctionUrlFaults {
 export interface FunctionUrlOptions {
   /** The faults for one request (chaos mode's schedule, a test's switch). */
   faults?: () => FunctionUrlFaults;
+  /**
+   * `AuthType: AWS_IAM`: whether the SigV4 signer (its access key id, or
+   * undefined for an unsigned request) may invoke the URL. Refused: 403, as AWS answers.
+   */
+  authorize?: (accessKeyId: string | undefined) => Promise<boolean>;
 }
+
+/** The access key id of a SigV4 `Authorization` header, if the request is signed. */
+export const signerOf = (req: IncomingMessage) =>
+  /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]+)\//.exec(req.headers.authorization ?? "")?.[1];
 
 export async function serveFunctionUrl(
   runner: LambdaRunner,
@@ -89,6 +98,13 @@ export async function serveFunctionUrl(
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (options.authorize && !(await options.authorize(signerOf(req)))) {
+      res.writeHead(403, {
+        "content-type": "application/json",
+        "x-amzn-errortype": "AccessDeniedException",
+      });
+      return res.end(JSON.stringify({ Message: "Forbidden" }));
+    }
     const faults = options.faults?.() ?? {};
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.outage) {

@@ -23,7 +23,8 @@ import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
 import { freePort } from "../engines/ports";
 import { startSqsSns } from "../engines/sqs-sns";
-import { deployment, ensureGraph, type TableName } from "../graph";
+import { deployment, ensureGraph, type GraphResource, type TableName } from "../graph";
+import { createIam, keyForFunction, keyForRole, keyForService } from "../iam";
 import { createBundler } from "../lambda/bundle";
 import {
   createLambdaRunner,
@@ -41,7 +42,7 @@ import { createAwsIntegrations, createStepFunctions } from "../services/stepfunc
 import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
-import { arns, functionAccessKey, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
+import { arns, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
 import {
   provisionBus,
   provisionQueues,
@@ -97,6 +98,14 @@ export interface LocalCloudOptions {
   buildConsole?: boolean;
   /** Extra functions beside the topology's (tests' fixtures). */
   extraFunctions?: FunctionDefinition[];
+  /**
+   * IAM on the AWS endpoint: every call is checked against the synthesized
+   * graph's policies for its caller (a function's role, the state machine's,
+   * EventBridge for a rule…). `enforce: false` (default: unless LOCAL_IAM=off)
+   * logs what would be denied and allows it; `graph` evaluates another graph's
+   * policies (tests that take a grant away).
+   */
+  iam?: { enforce?: boolean; graph?: readonly GraphResource[] };
   log?: (line: string) => void;
 }
 
@@ -286,8 +295,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       components["sqs-sns"] = { ...ready["sqs-sns"]!, ready: ready["sqs-sns"]!.ready && sqsOk };
       return { ready: Object.values(components).every((c) => c.ready), components };
     };
+    const enforceIam = options.iam?.enforce ?? process.env.LOCAL_IAM !== "off";
+    const iam = createIam({
+      resources: options.iam?.graph ?? deployment().resources,
+      enforce: enforceIam,
+      log: (line) => log(`iam: ${line}`),
+    });
+    if (!enforceIam)
+      log(
+        "IAM IS OFF (LOCAL_IAM=off): calls the deployed policies would deny are logged and allowed, " +
+          "so a missing grant passes here and fails on AWS",
+      );
     const endpoint = await createAwsEndpoint({
       port: options.awsPort ?? 4566,
+      authorize: iam.authorizer,
       dynamodb,
       sqsSns,
       eventBridge: {
@@ -367,7 +388,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       queue
         ? {
             onAsyncFailure: async (record: unknown) => {
-              await sqsAs(functionAccessKey(name)).send(
+              await sqsAs(keyForFunction(name)).send(
                 new SendMessageCommand({
                   QueueUrl: queueOf(queue).url,
                   MessageBody: JSON.stringify(record),
@@ -431,12 +452,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         loseResponse: Boolean(set.loseResponse || scheduled?.loseResponse),
       };
     };
+    // The providers' URLs have IAM auth, as deployed: a caller needs
+    // lambda:InvokeFunctionUrl and (since October 2025) lambda:InvokeFunction on
+    // the function, the latter only through its URL.
+    const urlAuthorizer = (name: ProviderFunction) => async (key: string | undefined) => {
+      const arn = deployment().functions[name].arn;
+      const context = {
+        "lambda:FunctionUrlAuthType": "AWS_IAM",
+        "lambda:InvokedViaFunctionUrl": "true",
+      };
+      if (!key) return !enforceIam;
+      for (const action of ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"])
+        if (!(await iam.check(key, action, arn, context)).allowed) return false;
+      return true;
+    };
     const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort, {
       faults: providerFaults("PaymentSandbox"),
+      authorize: urlAuthorizer("PaymentSandbox"),
     });
     stops.push(() => payment.close());
     const notification = await serveFunctionUrl(runner, "NotificationSandbox", notificationPort, {
       faults: providerFaults("NotificationSandbox"),
+      authorize: urlAuthorizer("NotificationSandbox"),
     });
     stops.push(() => notification.close());
 
@@ -444,20 +481,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const ddbClient = new DynamoDBClient(client);
     const sqs = new SQSClient(client);
     const sns = new SNSClient(client);
+    const credentialsOf = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: "local" });
     // The SQS client of one principal (an access key the endpoint's IAM knows):
     // event source mappings poll, and on-failure destinations send, as their function.
     const sqsClients = new Map<string, SQSClient>();
     const sqsAs = (accessKeyId: string) => {
-      let c = sqsClients.get(accessKeyId);
-      if (!c)
-        sqsClients.set(
-          accessKeyId,
-          (c = new SQSClient({
-            ...client,
-            credentials: { accessKeyId, secretAccessKey: "local" },
-          })),
-        );
-      return c;
+      const known = sqsClients.get(accessKeyId);
+      if (known) return known;
+      const created = new SQSClient({ ...client, credentials: credentialsOf(accessKeyId) });
+      sqsClients.set(accessKeyId, created);
+      return created;
     };
     stops.push(() => {
       ddbClient.destroy();
@@ -466,7 +499,18 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       for (const c of sqsClients.values()) c.destroy();
     });
 
-    const deliverer = createAwsDeliverer({ endpoint: awsUrl, region: REGION });
+    // A rule delivers as EventBridge on its behalf (the target's resource policy
+    // decides), or as the target's role when it has one (the saga's target).
+    const deliverer = createAwsDeliverer({
+      endpoint: awsUrl,
+      region: REGION,
+      credentials: (source) =>
+        credentialsOf(
+          source.roleArn
+            ? keyForRole(source.roleArn)
+            : keyForService("events.amazonaws.com", source.ruleArn),
+        ),
+    });
     stops.push(() => deliverer.destroy());
     services.eventBridge = createEventBridge({
       dataDir: join(dataDir, "eventbridge"),
@@ -492,7 +536,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       integrations: createAwsIntegrations({
         endpoint: awsUrl,
         region: REGION,
-        invokeLambda: async (arn, payload) => {
+        // A Task state calls as the state machine's role.
+        credentials: (caller) => credentialsOf(keyForRole(caller.roleArn)),
+        invokeLambda: async (arn, payload, caller) => {
+          // In process, not through :4566: the same check the Lambda API makes.
+          const decision = await iam.check(
+            keyForRole(caller.roleArn),
+            "lambda:InvokeFunction",
+            arn,
+          );
+          if (!decision.allowed)
+            throw Object.assign(new Error(decision.message), { name: "AccessDeniedException" });
           const out = await runner.invoke(arn, payload);
           return {
             payload: out.payload,
@@ -563,7 +617,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const addSqsMapping: LocalCloud["addSqsMapping"] = (m) => {
       const mapping = createSqsMapping({
         // Lambda polls with the function's execution role.
-        sqs: sqsAs(functionAccessKey(m.functionName)),
+        sqs: sqsAs(keyForFunction(m.functionName)),
         queueUrl: queueOf(m.queueName).url,
         queueArn: queueOf(m.queueName).arn,
         functionName: m.functionName,
@@ -584,7 +638,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const addStreamMapping: LocalCloud["addStreamMapping"] = (m) => {
       const mapping = createStreamMapping({
         name: m.name,
-        dynamodb: dynamoCaller(awsUrl, REGION, functionAccessKey(m.functionName)),
+        dynamodb: dynamoCaller(awsUrl, REGION, keyForFunction(m.functionName)),
         tableName:
           m.tableName in deployment().tables
             ? deployment().tables[m.tableName as TableName].name
@@ -599,7 +653,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         reportBatchItemFailures: m.reportBatchItemFailures ?? true,
         ...(m.filters ? { filters: m.filters } : {}),
         onFailure: async (record) => {
-          await sqsAs(functionAccessKey(m.functionName)).send(
+          await sqsAs(keyForFunction(m.functionName)).send(
             new SendMessageCommand({
               QueueUrl: queueOf(m.onFailureQueue).url,
               MessageBody: record,

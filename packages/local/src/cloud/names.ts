@@ -9,6 +9,7 @@ import {
 } from "@orders/core/topology";
 import { ACCOUNT_ID, REGION } from "../config";
 import { deployment, type TableName } from "../graph";
+import { keyForFunction } from "../iam";
 
 // Physical names and ARNs of the local resources — the synthesized graph's,
 // as a deployment would name them (graph/deployment.ts) — and what
@@ -54,10 +55,11 @@ export function linkValue(link: LinkName, ctx: LinkContext): unknown {
       return { arn: d.stateMachine.arn, name: d.stateMachine.name };
     case "SagaCallbacks":
       return { arn: d.stateMachine.arn };
+    // Function URLs with IAM auth, as deployed: callers sign with their own key.
     case "PaymentProvider":
-      return { url: ctx.paymentProviderUrl };
+      return { url: ctx.paymentProviderUrl, auth: "iam" };
     case "NotificationProvider":
-      return { url: ctx.notificationProviderUrl };
+      return { url: ctx.notificationProviderUrl, auth: "iam" };
     case "OrderPolicy":
       return {
         approvalThresholdCents: orderPolicy.approvalThresholdCents,
@@ -69,14 +71,6 @@ export function linkValue(link: LinkName, ctx: LinkContext): unknown {
   }
   throw new Error(`no local value for link ${link}`);
 }
-
-/**
- * The access key id a function's execution environments (and its event source
- * mappings) call AWS with: `fn<FunctionName>`, which the endpoint's IAM maps to
- * the function's role in the graph. Letters and digits only: DynamoDB Local
- * refuses other characters in an access key id.
- */
-export const functionAccessKey = (name: string) => `fn${name}`;
 
 /** A function's env as SST injects it (exactly its links), plus the local endpoint. */
 export function functionEnv(
@@ -91,7 +85,8 @@ export function functionEnv(
       spec.links.map((l) => [`SST_RESOURCE_${l}`, JSON.stringify(linkValue(l, ctx))]),
     ),
     AWS_ENDPOINT_URL: ctx.awsUrl,
-    AWS_ACCESS_KEY_ID: functionAccessKey(name),
+    // The function's own key: the endpoint's IAM applies the function's role.
+    AWS_ACCESS_KEY_ID: keyForFunction(name),
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: "1",
     POWERTOOLS_SERVICE_NAME: name,

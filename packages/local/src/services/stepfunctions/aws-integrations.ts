@@ -48,9 +48,11 @@ export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): Ser
   };
   const clients = (caller: TaskCaller) => {
     const credentials = options.credentials?.(caller) ?? processCredentials;
-    let set = clientSets.get(credentials.accessKeyId);
-    if (!set) clientSets.set(credentials.accessKeyId, (set = clientsFor(credentials)));
-    return set;
+    const known = clientSets.get(credentials.accessKeyId);
+    if (known) return known;
+    const created = clientsFor(credentials);
+    clientSets.set(credentials.accessKeyId, created);
+    return created;
   };
 
   // One entry per optimised integration we accept (see task-resources.ts).
