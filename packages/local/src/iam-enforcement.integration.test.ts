@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { app, detailTypes } from "@orders/core/topology";
 import { iamSignedFetch } from "@orders/functions/lib/signed-fetch";
@@ -158,7 +159,7 @@ describe("the deployed graph", () => {
   });
 });
 
-describe("a queue policy without the rule's ARN", () => {
+describe("queue policies without the rule's or the topic's ARN", () => {
   let dir: string;
   let cloud: LocalCloud;
 
@@ -176,11 +177,52 @@ describe("a queue policy without the rule's ARN", () => {
       names.rules.OrderPlacedToPayment.arn,
       names.rules.OrderPlacedToSaga.arn,
     );
+    // And the email queue's policy names no topic of ours: SNS may not send to it.
+    const email = resources.find(
+      (r) =>
+        r.type === "aws:sqs/queuePolicy:QueuePolicy" &&
+        String(r.inputs.policy).includes(names.queues.EmailQueue.arn),
+    );
+    if (!email) throw new Error("no queue policy on the email queue in the graph");
+    email.inputs.policy = String(email.inputs.policy).replaceAll(
+      names.topics.NotificationsTopic.arn,
+      `${names.topics.NotificationsTopic.arn}-elsewhere`,
+    );
     cloud = await startWith(resources, dir);
   });
   afterAll(async () => {
     await cloud?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("drops the topic's deliveries to a queue whose policy does not name it, and delivers the rest", async () => {
+    const config = { ...as("AKIAEXAMPLEOPERATOR"), endpoint: cloud.urls.aws };
+    const sns = new SNSClient(config);
+    const sqs = new SQSClient(config);
+    const orderId = `IAM-SNS-${Date.now().toString(36)}`;
+    // Both channels' filters match a fulfilled order (FilterPolicyScope: MessageBody).
+    await sns.send(
+      new PublishCommand({
+        TopicArn: names.topics.NotificationsTopic.arn,
+        Message: JSON.stringify({
+          "detail-type": detailTypes.OrderStatusChanged,
+          detail: { orderId, status: "FULFILLED" },
+        }),
+      }),
+    );
+    const receive = async (queue: "EmailQueue" | "SmsQueue") =>
+      (
+        await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: physicalQueueUrl(cloud.urls.aws, names.queues[queue].name),
+            WaitTimeSeconds: 1,
+          }),
+        )
+      ).Messages?.filter((m) => m.Body?.includes(orderId)) ?? [];
+    expect(await receive("SmsQueue")).toHaveLength(1);
+    expect(await receive("EmailQueue")).toEqual([]);
+    sns.destroy();
+    sqs.destroy();
   });
 
   it("sends the rule's deliveries to its DLQ with NO_PERMISSIONS, as AWS does, and nothing to the queue", async () => {

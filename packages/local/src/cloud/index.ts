@@ -11,6 +11,8 @@ import {
   type FunctionName,
   type FunctionSpec,
   functions,
+  notifications,
+  type QueueName,
   queues,
   streamMappings,
   type WorkQueueSpec,
@@ -568,6 +570,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...(visibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds } : {}),
     });
     await provisionTopic(sns);
+    // SNS → SQS: the subscribed queue's policy must let SNS send for the topic,
+    // as on AWS. The engine fans out synchronously, so the subscriptions the
+    // deployment has are decided once here; a refused one is dropped and said.
+    const snsDeliveries = new Map<string, boolean>();
+    const topicArn = deployment().topics.NotificationsTopic.arn;
+    for (const queue of Object.keys(notifications.subscriptions) as QueueName[]) {
+      const queueArn = deployment().queues[queue].arn;
+      const decision = await iam.check(
+        keyForService("sns.amazonaws.com", topicArn),
+        "sqs:SendMessage",
+        queueArn,
+      );
+      snsDeliveries.set(`${topicArn} ${queueArn}`, decision.allowed);
+      if (!decision.allowed) log(`iam: SNS will not deliver to ${queueArn}: ${decision.message}`);
+    }
+    // Topics and queues a test makes itself are not the deployment's: delivered.
+    sqsSns.server.setSnsDeliveryGate(
+      (topic, queue) => snsDeliveries.get(`${topic} ${queue}`) ?? true,
+    );
     const approvalTimeoutSeconds =
       options.approvalTimeoutSeconds ??
       (process.env.LOCAL_APPROVAL_TIMEOUT_SECONDS
