@@ -4,6 +4,7 @@
 
 export * from "./arns";
 export * from "./cbor";
+export * from "./credentials";
 export { createDispatcher, type Dispatcher, type RawRequest } from "./dispatcher";
 export * from "./errors";
 export * from "./json-service";

@@ -4,6 +4,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { type Credentials, clientsPerKey, processCredentials } from "../../protocol";
 import type { DeliverySource, TargetDeliverer } from "./types";
 
 export interface AwsDelivererOptions {
@@ -13,7 +14,7 @@ export interface AwsDelivererOptions {
    * The credentials a delivery is made with (the local cloud's IAM knows a key
    * per role and per service principal and source); default: the process's own.
    */
-  credentials?: (source: DeliverySource) => { accessKeyId: string; secretAccessKey: string };
+  credentials?: (source: DeliverySource) => Credentials;
 }
 
 export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDeliverer & {
@@ -21,11 +22,7 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
 } {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566";
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
-  const processCredentials = {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-  };
-  const clientsFor = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+  const clientsFor = (credentials: Credentials) => {
     // EventBridge has its own retry policy; one SDK attempt per delivery attempt.
     const config = { endpoint, region, credentials, maxAttempts: 1 };
     return {
@@ -35,20 +32,14 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
       lambda: new LambdaClient(config),
     };
   };
-  // One set of clients per access key: each rule (or target role) delivers as itself.
-  const clientSets = new Map<string, ReturnType<typeof clientsFor>>();
-  const clients = (source: DeliverySource) => {
-    const credentials = options.credentials?.(source) ?? processCredentials;
-    const known = clientSets.get(credentials.accessKeyId);
-    if (known) return known;
-    const created = clientsFor(credentials);
-    clientSets.set(credentials.accessKeyId, created);
-    return created;
-  };
+  // Each rule (or target role) delivers as itself.
+  const perKey = clientsPerKey(clientsFor);
+  const clients = (source: DeliverySource) =>
+    perKey.of(options.credentials?.(source) ?? processCredentials());
   const queueUrls = new Map<string, string>();
 
   // The URL of a queue is no secret of its policy: looked up as the process.
-  const lookup = clientsFor(processCredentials).sqs;
+  const lookup = clientsFor(processCredentials()).sqs;
   async function queueUrl(queueArn: string) {
     const cached = queueUrls.get(queueArn);
     if (cached) return cached;
@@ -103,7 +94,7 @@ export function createAwsDeliverer(options: AwsDelivererOptions = {}): TargetDel
     },
     destroy() {
       lookup.destroy();
-      for (const set of clientSets.values()) for (const c of Object.values(set)) c.destroy();
+      for (const set of perKey.all()) for (const c of Object.values(set)) c.destroy();
     },
   };
 }

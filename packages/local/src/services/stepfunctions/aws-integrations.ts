@@ -11,6 +11,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { type Credentials, clientsPerKey, processCredentials } from "../../protocol";
 import type { AwsService, ServiceIntegrations, TaskCaller } from "./types";
 
 export interface AwsIntegrationsOptions {
@@ -22,7 +23,7 @@ export interface AwsIntegrationsOptions {
    * The credentials a Task state calls with, from the state machine's role (the
    * local cloud's IAM knows a key per role); default: the process's own.
    */
-  credentials?: (caller: TaskCaller) => { accessKeyId: string; secretAccessKey: string };
+  credentials?: (caller: TaskCaller) => Credentials;
 }
 
 type Send = (client: unknown, input: object) => Promise<unknown>;
@@ -30,13 +31,8 @@ type Send = (client: unknown, input: object) => Promise<unknown>;
 export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): ServiceIntegrations {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566";
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
-  const processCredentials = {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-  };
-  // One set of clients per access key: each role calls with its own.
-  const clientSets = new Map<string, ReturnType<typeof clientsFor>>();
-  const clientsFor = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+  // Each state machine's role calls with its own key.
+  const perKey = clientsPerKey((credentials: Credentials) => {
     const config = { endpoint, region, credentials };
     return {
       dynamodb: new DynamoDBClient(config),
@@ -45,15 +41,9 @@ export function createAwsIntegrations(options: AwsIntegrationsOptions = {}): Ser
       events: new EventBridgeClient(config),
       lambda: new LambdaClient(config),
     };
-  };
-  const clients = (caller: TaskCaller) => {
-    const credentials = options.credentials?.(caller) ?? processCredentials;
-    const known = clientSets.get(credentials.accessKeyId);
-    if (known) return known;
-    const created = clientsFor(credentials);
-    clientSets.set(credentials.accessKeyId, created);
-    return created;
-  };
+  });
+  const clients = (caller: TaskCaller) =>
+    perKey.of(options.credentials?.(caller) ?? processCredentials());
 
   // One entry per optimised integration we accept (see task-resources.ts).
   const commands: Record<string, Send> = {
