@@ -13,6 +13,7 @@ import {
   ListSchedulesCommand,
   paginateListSchedules,
   ResourceNotFoundException,
+  SchedulerClient,
   UpdateScheduleCommand,
   ValidationException,
 } from "@aws-sdk/client-scheduler";
@@ -25,6 +26,8 @@ import {
   type SchedulerHarness,
   startScheduler,
 } from "../../../test/scheduler/test-harness";
+import { type Authorization, createDispatcher, startAwsServer } from "../../protocol";
+import { schedulerService } from "./operations";
 
 const clock = manualClock();
 const calls: string[] = [];
@@ -226,5 +229,48 @@ describe("schedule groups", () => {
     await expect(
       h.client.send(new CreateScheduleGroupCommand({ Name: "listing" })),
     ).rejects.toThrow(ConflictException);
+  });
+});
+
+describe("IAM declarations", () => {
+  it("authorises each operation as scheduler:<Operation> on the schedule or group ARN AWS names", async () => {
+    const seen: Authorization[] = [];
+    const server = await startAwsServer(
+      createDispatcher({
+        services: [schedulerService(() => h.scheduler, { region: REGION, accountId: ACCOUNT })],
+        middleware: [
+          (_request, authorization, next) => {
+            seen.push(authorization);
+            return next();
+          },
+        ],
+      }),
+    );
+    const client = new SchedulerClient({
+      endpoint: server.url,
+      region: REGION,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
+    try {
+      await client.send(new CreateScheduleGroupCommand({ Name: "iam" }));
+      await client.send(new CreateScheduleCommand(schedule("declared", { GroupName: "iam" })));
+      await client.send(new GetScheduleCommand({ Name: "declared", GroupName: "iam" }));
+      await client.send(new ListSchedulesCommand({}));
+      await client.send(new DeleteScheduleCommand({ Name: "declared", GroupName: "iam" }));
+      await client.send(new DeleteScheduleGroupCommand({ Name: "iam" }));
+    } finally {
+      client.destroy();
+      await server.close();
+    }
+    const base = `arn:aws:scheduler:${REGION}:${ACCOUNT}`;
+    expect(seen).toEqual([
+      { action: "scheduler:CreateScheduleGroup", resources: [`${base}:schedule-group/iam`] },
+      { action: "scheduler:CreateSchedule", resources: [`${base}:schedule/iam/declared`] },
+      { action: "scheduler:GetSchedule", resources: [`${base}:schedule/iam/declared`] },
+      { action: "scheduler:ListSchedules", resources: ["*"] },
+      { action: "scheduler:DeleteSchedule", resources: [`${base}:schedule/iam/declared`] },
+      { action: "scheduler:DeleteScheduleGroup", resources: [`${base}:schedule-group/iam`] },
+    ]);
   });
 });

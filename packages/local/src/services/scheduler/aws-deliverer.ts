@@ -9,17 +9,16 @@ import * as Lambda from "@aws-sdk/client-lambda";
 import * as Sfn from "@aws-sdk/client-sfn";
 import * as Sns from "@aws-sdk/client-sns";
 import * as Sqs from "@aws-sdk/client-sqs";
-import { parseArn } from "../../protocol";
+import { type Credentials, clientsPerKey, parseArn, processCredentials } from "../../protocol";
 import type { InvocationContext, ScheduleDeliverer, ScheduleTarget } from "./types";
 
 export interface SchedulerDelivererOptions {
   endpoint?: string;
   region?: string;
   /** The credentials an invocation is made with, for the schedule's role; default: the process's. */
-  credentials?: (roleArn: string) => { accessKeyId: string; secretAccessKey: string };
+  credentials?: (roleArn: string) => Credentials;
 }
 
-type Credentials = { accessKeyId: string; secretAccessKey: string };
 type Client = { send(command: unknown): Promise<unknown>; destroy(): void };
 
 /** The SDK module of each universal-target service prefix. */
@@ -39,24 +38,24 @@ export function createSchedulerDeliverer(
 ): ScheduleDeliverer & { destroy(): void } {
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL ?? "http://localhost:4566";
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
-  const processCredentials: Credentials = {
-    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "local",
-    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-  };
-  const clients = new Map<string, Client>();
-  /** One client per service and access key; the scheduler has its own retry policy. */
+  // Each role calls as itself: per access key, a client per service made on first use.
+  const perKey = clientsPerKey((credentials) => ({
+    credentials,
+    services: new Map<string, Client>(),
+  }));
+  /** The scheduler has its own retry policy: one SDK attempt per invocation attempt. */
   function client(service: string, credentials: Credentials): Client {
-    const key = `${service}|${credentials.accessKeyId}`;
-    const known = clients.get(key);
+    const set = perKey.of(credentials);
+    const known = set.services.get(service);
     if (known) return known;
     const { client: name, module } = MODULES[service]!;
     const Ctor = module[name] as new (config: object) => Client;
-    const made = new Ctor({ endpoint, region, credentials, maxAttempts: 1 });
-    clients.set(key, made);
+    const made = new Ctor({ endpoint, region, credentials: set.credentials, maxAttempts: 1 });
+    set.services.set(service, made);
     return made;
   }
   const as = (context: InvocationContext) =>
-    options.credentials?.(context.roleArn) ?? processCredentials;
+    options.credentials?.(context.roleArn) ?? processCredentials();
   const command = (service: string, action: string, input: unknown) => {
     const name = `${action[0]!.toUpperCase()}${action.slice(1)}Command`;
     const Command = MODULES[service]?.module[name] as (new (input: unknown) => unknown) | undefined;
@@ -73,7 +72,7 @@ export function createSchedulerDeliverer(
     const parsed = parseArn(queueArn);
     if (!parsed)
       throw Object.assign(new Error(`Not a queue ARN: ${queueArn}`), { name: "InvalidArn" });
-    const out = (await client("sqs", processCredentials).send(
+    const out = (await client("sqs", processCredentials()).send(
       new Sqs.GetQueueUrlCommand({
         QueueName: parsed.resource,
         QueueOwnerAWSAccountId: parsed.accountId,
@@ -179,7 +178,7 @@ export function createSchedulerDeliverer(
       });
     },
     destroy() {
-      for (const c of clients.values()) c.destroy();
+      for (const set of perKey.all()) for (const c of set.services.values()) c.destroy();
     },
   };
 }

@@ -52,7 +52,10 @@ function inputOf(request: AwsRequest): Record<string, unknown> | undefined {
   return input;
 }
 
-export function schedulerService(scheduler: () => Scheduler | undefined, scope: Scope): AwsService {
+export function schedulerService(
+  scheduler: () => Pick<Scheduler, "handle"> | undefined,
+  scope: Scope,
+): AwsService {
   const group = (i: Record<string, unknown> | undefined) =>
     typeof i?.GroupName === "string" ? i.GroupName : "default";
   const name = (i: Record<string, unknown> | undefined) => String(i?.Name ?? "");
