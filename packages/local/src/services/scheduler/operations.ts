@@ -44,10 +44,12 @@ const QUERY: Record<string, string> = {
 /** The operation's input: the JSON body's members, the query's, and the path's `Name`. */
 function inputOf(request: AwsRequest): Record<string, unknown> | undefined {
   const body =
-    request.method === "POST" || request.method === "PUT" ? parseJsonObject(request.body) : {};
+    (request.method === "POST" || request.method === "PUT") && request.body
+      ? parseJsonObject(request.body)
+      : {};
   if (!body) return undefined;
   const input: Record<string, unknown> = { ...body };
-  for (const [key, value] of request.query) if (QUERY[key]) input[QUERY[key]] = value;
+  for (const [key, value] of request.query ?? []) if (QUERY[key]) input[QUERY[key]] = value;
   if (typeof request.input?.Name === "string") input.Name = request.input.Name;
   return input;
 }
