@@ -27,7 +27,10 @@ const routes = [
   { method: "DELETE", path: new RegExp(`^/v1/pipes/${PIPE}$`), operation: "DeletePipe" },
 ];
 
-export function pipesService(pipes: () => Pipes | undefined, scope: Scope): AwsService {
+export function pipesService(
+  pipes: () => Pick<Pipes, "handle"> | undefined,
+  scope: Scope,
+): AwsService {
   const nameOf = (r: AwsRequest) => String(r.input?.Name ?? "");
   const onPipe =
     (operation: string): Authorize =>
