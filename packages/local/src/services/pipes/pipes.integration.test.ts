@@ -412,6 +412,39 @@ describe("an SQS pipe", () => {
   });
 });
 
+describe("UpdatePipe on a running pipe", () => {
+  it("sends what comes after the update to the new target", async () => {
+    const source = await h.createQueue("update-source");
+    const before = await h.createQueue("update-before");
+    const after = await h.createQueue("update-after");
+    await h.client.send(
+      new CreatePipeCommand({
+        Name: "retarget",
+        Source: source.arn,
+        Target: before.arn,
+        TargetParameters: { InputTemplate: "<$.body>" },
+        RoleArn: ROLE,
+      }),
+    );
+    await settled("retarget", "RUNNING");
+    await h.sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: "one" }));
+    expect(await receive(before.url, 1)).toEqual(["one"]);
+    await h.client.send(
+      new UpdatePipeCommand({ Name: "retarget", RoleArn: ROLE, Target: after.arn }),
+    );
+    const updated = await settled("retarget", "RUNNING");
+    // The target's parameters stay when the update does not name them.
+    expect(updated).toMatchObject({
+      Target: after.arn,
+      TargetParameters: { InputTemplate: "<$.body>" },
+    });
+    await h.sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: "two" }));
+    expect(await receive(after.url, 1)).toEqual(["two"]);
+    expect(await h.drain(before.url)).toEqual([]);
+    await h.client.send(new StopPipeCommand({ Name: "retarget" }));
+  });
+});
+
 describe("Debian's AWS CLI", () => {
   it("lists and describes pipes", async () => {
     const cli = awsCli(() => h.url);

@@ -40,8 +40,13 @@ export interface RuntimeOptions {
 }
 
 export interface PipeRun {
-  /** Ends polling; a batch in flight completes (or is left unacknowledged) first. */
-  stop(): Promise<void>;
+  /**
+   * Ends polling; a batch in flight completes (or is left unacknowledged) first.
+   * A graceful stop (StopPipe, UpdatePipe) lets an SQS long poll finish and
+   * delivers what it got; `abort` (closing) cuts it short, and a message the
+   * queue had already handed to the cut poll waits out its visibility timeout.
+   */
+  stop(abort?: boolean): Promise<void>;
   /** Batches being processed now. */
   inFlight(): number;
 }
@@ -90,7 +95,9 @@ const errorText = (e: unknown) => ({
 export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
   const { io, store } = options;
   const role = pipe.RoleArn;
+  // Sleeps end on any stop; receives only on an abort.
   const controller = new AbortController();
+  const receives = new AbortController();
   let running = true;
   let inFlight = 0;
   const kind = sourceKind(pipe.Source)!;
@@ -379,7 +386,7 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
       pipe.Source,
       Math.min(10, queueBatchSize),
       options.queueWaitSeconds,
-      controller.signal,
+      receives.signal,
     );
     if (batch.length === 0) return batch;
     const windowEnds = Date.now() + (queue.MaximumBatchingWindowInSeconds ?? 0) * 1000;
@@ -391,7 +398,7 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
         pipe.Source,
         Math.min(10, queueBatchSize - batch.length),
         Math.min(20, Math.ceil(left / 1000)),
-        controller.signal,
+        receives.signal,
       );
       batch.push(...more);
     }
@@ -434,9 +441,10 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
 
   const loop = kind === "dynamodb" ? pollStream() : pollQueue();
   return {
-    async stop() {
+    async stop(abort = false) {
       running = false;
       controller.abort();
+      if (abort) receives.abort();
       await loop;
     },
     inFlight: () => inFlight,

@@ -48,10 +48,10 @@ export function createPipes(options: PipesOptions): Pipes {
         console.error(`[pipes] ${pipe}: ${(error as Error)?.message ?? error}`)),
   };
 
-  async function stopRun(name: string) {
+  async function stopRun(name: string, abort = false) {
     const run = runs.get(name);
     runs.delete(name);
-    await run?.stop();
+    await run?.stop(abort);
   }
 
   /** Brings a pipe from its transitional state to where it is going. */
@@ -377,7 +377,7 @@ export function createPipes(options: PipesOptions): Pipes {
       if (closed) return;
       closed = true;
       await Promise.allSettled(settling.values());
-      await Promise.all([...runs.keys()].map((name) => stopRun(name)));
+      await Promise.all([...runs.keys()].map((name) => stopRun(name, true)));
       store.close();
     },
   };
