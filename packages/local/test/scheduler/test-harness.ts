@@ -17,11 +17,14 @@ export const ACCOUNT = "012345679012";
 export const REGION = "us-east-1";
 export const ROLE = `arn:aws:iam::${ACCOUNT}:role/scheduler-test`;
 
-/** A clock tests move by hand. */
-export function manualClock(start = Date.parse("2026-12-06T10:00:00Z")) {
+/** A clock tests move by hand; `tickMs` > 0 also moves it on each reading, as time passes between two. */
+export function manualClock(start = Date.parse("2026-12-06T10:00:00Z"), tickMs = 0) {
   let t = start;
   return {
-    now: () => t,
+    now: () => {
+      t += tickMs;
+      return t;
+    },
     set: (ms: number) => {
       t = ms;
     },

@@ -183,14 +183,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       ? Math.floor(random() * r.FlexibleTimeWindow.MaximumWindowInMinutes! * 60_000)
       : 0;
 
-  /** The schedule's row with its first firing time from now (none while DISABLED). */
-  function planned(record: ScheduleRecord, clientToken: string | null): ScheduleRow {
+  /** The schedule's row with its first firing time from `from` (none while DISABLED). */
+  function planned(record: ScheduleRecord, clientToken: string | null, from = now()): ScheduleRow {
     const expression = parseExpression(record.ScheduleExpression);
     // A one-time schedule whose time has passed fires at once, as AWS does.
     const next =
       expression.kind === "at"
         ? nextFireTime(timingOf(record, expression), Number.NEGATIVE_INFINITY)
-        : nextFireTime(timingOf(record, expression), now(), true);
+        : nextFireTime(timingOf(record, expression), from, true);
     const nextAt = record.State === "ENABLED" ? (next ?? null) : null;
     return {
       record,
@@ -239,7 +239,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           if (token && existing.clientToken === token) return { ScheduleArn: existing.record.Arn };
           throw conflict(`Schedule ${record.Name} already exists.`);
         }
-        store.putSchedule(planned(record, token));
+        // A rate schedule without StartDate invokes at once, then every period from its creation.
+        store.putSchedule(planned(record, token, record.CreationDate));
         return { ScheduleArn: record.Arn };
       });
     },
