@@ -24,6 +24,7 @@ const IAM_PREFIX: Record<string, string> = {
   logs: "logs",
   cloudwatch: "cloudwatch",
   lambda: "lambda",
+  scheduler: "scheduler",
 };
 
 let dir: string;

@@ -21,6 +21,7 @@ import {
 import { type CloudWatch, cloudWatchService } from "../services/cloudwatch";
 import { type CloudWatchLogs, cloudWatchLogsService } from "../services/cloudwatch-logs";
 import { eventBridgeService } from "../services/eventbridge";
+import { type Scheduler, schedulerService } from "../services/scheduler";
 import { stepFunctionsService } from "../services/stepfunctions";
 import { CallbackFaultsInput, createCallbackFaults } from "./callback-faults";
 import { dynamodbService, snsService, sqsService } from "./engines";
@@ -39,6 +40,7 @@ import { lambdaService } from "./lambda";
 //   cloudwatch  X-Amz-Target GraniteServiceVersion20100801.*, query signed `monitoring`,
 //               RPC v2 CBOR /service/GraniteServiceVersion20100801/operation/<Op> → CloudWatch
 //   lambda      POST /2015-03-31/functions/<name>/invocations → the Lambda runner
+//   scheduler   REST /schedules[/<name>], /schedule-groups[/<name>] → our EventBridge Scheduler
 // and its middleware wraps each of them: request log by correlation id, chaos
 // faults (DynamoDB latency, saga callback faults), the IAM authoriser slot.
 // The endpoint itself answers
@@ -64,6 +66,7 @@ export interface AwsEndpointOptions {
   cloudWatchLogs?: CloudWatchLogs;
   cloudWatch?: CloudWatch;
   lambda?: LambdaRunner;
+  scheduler?: Pick<Scheduler, "handle">;
   health?: () => Promise<Record<string, ComponentHealth>>;
   /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call, failed saga callbacks. */
   chaos?: Pick<Chaos, "dynamodbDelayMs" | "sagaCallback">;
@@ -125,6 +128,7 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
     cloudWatchLogsService(() => options.cloudWatchLogs, scope),
     cloudWatchService(() => options.cloudWatch),
     lambdaService(() => options.lambda, scope),
+    schedulerService(() => options.scheduler, scope),
   ];
   const dispatcher = createDispatcher({
     services,

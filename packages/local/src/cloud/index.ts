@@ -40,6 +40,7 @@ import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
 import { createCloudWatch } from "../services/cloudwatch";
 import { createCloudWatchLogs, openLogStore } from "../services/cloudwatch-logs";
 import { createAwsDeliverer, createEventBridge } from "../services/eventbridge";
+import { createScheduler, createSchedulerDeliverer } from "../services/scheduler";
 import { createAwsIntegrations, createStepFunctions } from "../services/stepfunctions";
 import { ensureConsoleBuild } from "./console-build";
 import { functionLogGroup } from "./function-names";
@@ -285,6 +286,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const services: {
       eventBridge?: ReturnType<typeof createEventBridge>;
       stepFunctions?: ReturnType<typeof createStepFunctions>;
+      scheduler?: ReturnType<typeof createScheduler>;
       runner?: LambdaRunner;
     } = {};
     const health = async () => {
@@ -326,6 +328,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       get lambda() {
         return services.runner;
+      },
+      scheduler: {
+        handle: (op, input) =>
+          services.scheduler ? services.scheduler.handle(op, input) : unavailable("Scheduler"),
       },
       cloudWatchLogs: createCloudWatchLogs({
         store: () => services.runner?.logs,
@@ -522,6 +528,22 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => services.eventBridge?.close());
     ready.eventbridge = { ready: true };
+
+    // A schedule invokes its target as its Target.RoleArn (AWS assumes that role).
+    const scheduleDeliverer = createSchedulerDeliverer({
+      endpoint: awsUrl,
+      region: REGION,
+      credentials: (roleArn) => credentialsOf(keyForRole(roleArn)),
+    });
+    stops.push(() => scheduleDeliverer.destroy());
+    services.scheduler = createScheduler({
+      dataDir: join(dataDir, "scheduler"),
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      deliver: scheduleDeliverer,
+    });
+    stops.push(() => services.scheduler?.close());
+    ready.scheduler = { ready: true };
 
     services.stepFunctions = createStepFunctions({
       dataDir: join(dataDir, "stepfunctions"),

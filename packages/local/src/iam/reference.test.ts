@@ -11,6 +11,7 @@ import type { AwsRequest, AwsService } from "../protocol";
 import { cloudWatchService } from "../services/cloudwatch";
 import { cloudWatchLogsService } from "../services/cloudwatch-logs";
 import { eventBridgeService } from "../services/eventbridge";
+import { schedulerService } from "../services/scheduler";
 import { stepFunctionsService } from "../services/stepfunctions";
 
 const scope = { region: REGION, accountId: ACCOUNT_ID };
@@ -21,6 +22,7 @@ const services: AwsService[] = [
   cloudWatchLogsService(() => undefined, scope),
   cloudWatchService(() => undefined),
   lambdaService(() => undefined, scope),
+  schedulerService(() => undefined, scope),
 ];
 
 /** Whether IAM has the action (iam-simulate throws for one it does not know). */
