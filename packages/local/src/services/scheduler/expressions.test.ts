@@ -30,6 +30,8 @@ describe("parsing", () => {
     "cron(15 10 ? * 6L 2026-2028)",
     "cron(0 9 ? * MON-FRI *)",
     "cron(0/15 * * * ? *)",
+    "cron(0 9 15W * ? *)",
+    "cron(0 9 LW * ? *)",
   ])("accepts %s", (e) => {
     expect(() => parseExpression(e)).not.toThrow();
   });
@@ -93,6 +95,31 @@ describe("next firing time", () => {
       "2028-01-01T09:00:00.000Z",
     ]);
     expect(fires("cron(0 9 1 1 ? 2027)", "2027-06-01T00:00:00Z", 1)).toEqual([undefined]);
+  });
+
+  it("cron W: the weekday nearest the day, within its month; LW: the month's last weekday", () => {
+    // 2026-11-15 is a Sunday, 2026-08-01 a Saturday, 2026-10-31 a Saturday, 2027-01-31 a Sunday.
+    expect(fires("cron(0 9 15W * ? *)", "2026-11-01T00:00:00Z", 2)).toEqual([
+      "2026-11-16T09:00:00.000Z",
+      "2026-12-15T09:00:00.000Z",
+    ]);
+    expect(fires("cron(0 9 1W * ? *)", "2026-08-01T00:00:00Z", 1)).toEqual([
+      "2026-08-03T09:00:00.000Z",
+    ]);
+    expect(fires("cron(0 9 LW * ? *)", "2026-10-01T00:00:00Z", 1)).toEqual([
+      "2026-10-30T09:00:00.000Z",
+    ]);
+    expect(fires("cron(0 0 31W * ? *)", "2026-11-01T00:00:00Z", 2)).toEqual([
+      "2026-12-31T00:00:00.000Z",
+      "2027-01-29T00:00:00.000Z",
+    ]);
+  });
+
+  it("cron reaches a year far ahead without walking every minute to it", () => {
+    expect(fires("cron(* * * * ? 2030)", "2026-11-01T00:00:00Z", 2)).toEqual([
+      "2030-01-01T00:00:00.000Z",
+      "2030-01-01T00:01:00.000Z",
+    ]);
   });
 
   it("cron in a zone: a time the spring-forward gap swallows is skipped", () => {

@@ -8,7 +8,14 @@ import { CronExpressionParser } from "cron-parser";
 export type Expression =
   | { kind: "at"; text: string; local: string }
   | { kind: "rate"; text: string; periodMs: number }
-  | { kind: "cron"; text: string; cron: string; years: (year: number) => boolean };
+  | {
+      kind: "cron";
+      text: string;
+      cron: string;
+      years: (year: number) => boolean;
+      /** The day-of-month field's `nW`/`LW` (cron-parser has no `W`): whether a local date is it. */
+      weekday?: (year: number, month: number, day: number) => boolean;
+    };
 
 export class InvalidExpressionError extends Error {}
 
@@ -65,7 +72,7 @@ export function parseExpression(text: string): Expression {
 /**
  * AWS cron: `minutes hours day-of-month month day-of-week year`, one of the two
  * day fields `?`, day-of-week 1–7 = SUN–SAT. cron-parser takes seconds first,
- * 0–6 = SUN–SAT and no year, so the year is matched here.
+ * 0–6 = SUN–SAT, no year and no `W`, so the year and `nW`/`LW` are matched here.
  */
 function parseCron(text: string, fields: string, invalid: () => Error): Expression {
   const parts = fields.split(/\s+/);
@@ -87,13 +94,37 @@ function parseCron(text: string, fields: string, invalid: () => Error): Expressi
     return String(Number(n) - 1);
   });
   if (badDay) throw invalid();
-  const cronText = `0 ${minutes} ${hours} ${dom === "?" ? "*" : dom} ${month} ${dow === "?" ? "*" : weekday}`;
+  const w = /^([1-9]|[12]\d|3[01]|L)W$/.exec(dom);
+  const cronDom = dom === "?" || w ? "*" : dom;
+  const cronText = `0 ${minutes} ${hours} ${cronDom} ${month} ${dow === "?" ? "*" : weekday}`;
   try {
     CronExpressionParser.parse(cronText, { strict: false });
   } catch {
     throw invalid();
   }
-  return { kind: "cron", text, cron: cronText, years: yearMatcher(year, invalid) };
+  return {
+    kind: "cron",
+    text,
+    cron: cronText,
+    years: yearMatcher(year, invalid),
+    ...(w ? { weekday: nearestWeekday(w[1]!) } : {}),
+  };
+}
+
+/**
+ * `15W`: the weekday nearest the 15th (Saturday → Friday, Sunday → Monday) without
+ * leaving the month; `LW`: the last weekday; a day the month lacks never matches.
+ */
+function nearestWeekday(field: string) {
+  return (year: number, month: number, day: number) => {
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    let target = field === "L" ? last : Number(field);
+    if (target > last) return false;
+    const weekday = new Date(Date.UTC(year, month - 1, target)).getUTCDay();
+    if (weekday === 6) target = target === 1 ? 3 : target - 1;
+    else if (weekday === 0) target = target === last ? target - 2 : target + 1;
+    return day === target;
+  };
 }
 
 function yearMatcher(field: string, invalid: () => Error): (year: number) => boolean {
@@ -194,11 +225,31 @@ export function nextFireTime(t: Timing, after: number, inclusive = false): numbe
       return undefined;
     }
     if (t.endDate !== undefined && next > t.endDate) return undefined;
-    const year = Number(
-      new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric" }).format(next),
-    );
+    const [year, month, day] = localDate(next, zone);
     if (year > 2199) return undefined;
-    if (e.years(year) && fits(next) && matcher.includesDate(new Date(next))) return next;
+    // A year or a day that cannot match is skipped whole, not minute by minute.
+    if (!e.years(year)) {
+      iterator.reset(new Date(zonedTime(`${year + 1}-01-01T00:00:00`, zone) - 1));
+      continue;
+    }
+    if (e.weekday && !e.weekday(year, month, day)) {
+      const tomorrow = new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+      iterator.reset(new Date(zonedTime(`${tomorrow}T00:00:00`, zone) - 1));
+      continue;
+    }
+    if (fits(next) && matcher.includesDate(new Date(next))) return next;
   }
   return undefined;
+}
+
+/** The local calendar date of an instant in `zone`: [year, month 1–12, day]. */
+function localDate(instant: number, zone: string): [number, number, number] {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+  }).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  return [get("year"), get("month"), get("day")];
 }
