@@ -14,13 +14,16 @@ import { cloudWatchLogs, lambdaLogGroups } from "@orders/functions/admin/adapter
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsCli, awsCli } from "../test/aws-cli";
 import { startTestEndpoint, type TestEndpoint } from "../test/aws-endpoint";
+import { deployment } from "./graph";
 
 let aws: TestEndpoint;
 let client: CloudWatchLogsClient;
 let cli: AwsCli;
 const now = Date.now();
-const INGRESS = "/aws/lambda/orders-local-IngressFunction";
-const PAYMENT = "/aws/lambda/orders-local-PaymentWorkerFunction";
+// The deployment's log groups (SST gives each function its own, suffixed).
+const INGRESS = deployment().functions.Ingress.logGroup;
+const PAYMENT = deployment().functions.PaymentWorker.logGroup;
+const NOTIFIER = deployment().functions.Notifier.logGroup;
 
 /** A Powertools JSON line, as a handler writes it. */
 const line = (
@@ -95,11 +98,7 @@ describe("CloudWatch Logs on the local endpoint (SDK)", () => {
     const all = await client.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/lambda/orders-local-" }),
     );
-    expect(all.logGroups?.map((g) => g.logGroupName)).toEqual([
-      INGRESS,
-      "/aws/lambda/orders-local-NotifierFunction",
-      PAYMENT,
-    ]);
+    expect(all.logGroups?.map((g) => g.logGroupName)).toEqual([INGRESS, NOTIFIER, PAYMENT]);
     expect(all.logGroups?.[0]).toMatchObject({
       arn: `arn:aws:logs:us-east-1:000000000000:log-group:${INGRESS}:*`,
       logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:${INGRESS}`,

@@ -152,6 +152,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const awsUrl = cloud.urls.aws;
     // The local cloud's queues carry the synthesized graph's physical names.
     const queueUrl = (name: QueueName) => physicalQueueUrl(awsUrl, deployment().queues[name].name);
+    const ordersTable = deployment().tables.OrdersTable.name;
     log(
       `local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${awsUrl} (data ${dataDir})`,
     );
@@ -276,7 +277,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const out = await doc.send(
           new BatchGetCommand({
             RequestItems: {
-              OrdersTable: {
+              [ordersTable]: {
                 Keys: ids.slice(k, k + 100).map((id) => ({ pk: `ORDER#${id}`, sk: "META" })),
                 ProjectionExpression: "orderId, #s, approval.#s, cancellation.#e",
                 ExpressionAttributeNames: { "#s": "status", "#e": "error" },
@@ -284,7 +285,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             },
           }),
         );
-        for (const item of out.Responses?.OrdersTable ?? []) {
+        for (const item of out.Responses?.[ordersTable] ?? []) {
           statuses.set(item.orderId, {
             status: item.status,
             approval: (item.approval as { status?: string } | undefined)?.status,
