@@ -25,6 +25,7 @@ const IAM_PREFIX: Record<string, string> = {
   cloudwatch: "cloudwatch",
   lambda: "lambda",
   scheduler: "scheduler",
+  pipes: "pipes",
 };
 
 let dir: string;
@@ -204,6 +205,28 @@ describe("the dispatch table's IAM declarations", () => {
     expect(await authorised(json("GraniteServiceVersion20100801.GetMetricData", {}))).toMatchObject(
       { action: "cloudwatch:GetMetricData", resources: ["*"] },
     );
+  });
+
+  it("pipes:CreatePipe on the pipe, passing its role; pipes:StartPipe on the pipe", async () => {
+    const role = `arn:aws:iam::${ACCOUNT_ID}:role/orders-pipe`;
+    const pipe = arn("pipes", "pipe/status-changes");
+    expect(
+      await authorised({
+        path: "/v1/pipes/status-changes",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ RoleArn: role, Source: "s", Target: "t" }),
+      }),
+    ).toMatchObject({
+      action: "pipes:CreatePipe",
+      resources: [pipe],
+      checks: [
+        { action: "pipes:CreatePipe", resource: pipe },
+        { action: "iam:PassRole", resource: role },
+      ],
+    });
+    expect(
+      await authorised({ path: "/v1/pipes/status-changes/start", headers: {}, body: "" }),
+    ).toMatchObject({ action: "pipes:StartPipe", resources: [pipe] });
   });
 
   it("forwarded DynamoDB: each item of a transaction as its item action on its table, the index of a GSI query", async () => {

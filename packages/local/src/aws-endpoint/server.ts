@@ -21,6 +21,7 @@ import {
 import { type CloudWatch, cloudWatchService } from "../services/cloudwatch";
 import { type CloudWatchLogs, cloudWatchLogsService } from "../services/cloudwatch-logs";
 import { eventBridgeService } from "../services/eventbridge";
+import { type Pipes, pipesService } from "../services/pipes";
 import { type Scheduler, schedulerService } from "../services/scheduler";
 import { stepFunctionsService } from "../services/stepfunctions";
 import { CallbackFaultsInput, createCallbackFaults } from "./callback-faults";
@@ -41,6 +42,7 @@ import { lambdaService } from "./lambda";
 //               RPC v2 CBOR /service/GraniteServiceVersion20100801/operation/<Op> → CloudWatch
 //   lambda      POST /2015-03-31/functions/<name>/invocations → the Lambda runner
 //   scheduler   REST /schedules[/<name>], /schedule-groups[/<name>] → our EventBridge Scheduler
+//   pipes       REST /v1/pipes[/<name>[/start|/stop]] → our EventBridge Pipes
 // and its middleware wraps each of them: request log by correlation id, chaos
 // faults (DynamoDB latency, saga callback faults), the IAM authoriser slot.
 // The endpoint itself answers
@@ -67,6 +69,7 @@ export interface AwsEndpointOptions {
   cloudWatch?: CloudWatch;
   lambda?: LambdaRunner;
   scheduler?: Pick<Scheduler, "handle">;
+  pipes?: Pick<Pipes, "handle">;
   health?: () => Promise<Record<string, ComponentHealth>>;
   /** Chaos mode (packages/local/src/chaos): latency on every DynamoDB call, failed saga callbacks. */
   chaos?: Pick<Chaos, "dynamodbDelayMs" | "sagaCallback">;
@@ -129,6 +132,7 @@ export async function createAwsEndpoint(options: AwsEndpointOptions): Promise<Aw
     cloudWatchService(() => options.cloudWatch),
     lambdaService(() => options.lambda, scope),
     schedulerService(() => options.scheduler, scope),
+    pipesService(() => options.pipes, scope),
   ];
   const dispatcher = createDispatcher({
     services,

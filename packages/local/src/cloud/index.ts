@@ -39,7 +39,8 @@ import { createStreamMapping, dynamoCaller } from "../mappings/dynamodb-stream";
 import { createSqsMapping, type EventSourceMapping } from "../mappings/sqs";
 import { createCloudWatch } from "../services/cloudwatch";
 import { createCloudWatchLogs, openLogStore } from "../services/cloudwatch-logs";
-import { createAwsDeliverer, createEventBridge } from "../services/eventbridge";
+import { compilePattern, createAwsDeliverer, createEventBridge } from "../services/eventbridge";
+import { createAwsPipeIo, createPipes } from "../services/pipes";
 import { createScheduler, createSchedulerDeliverer } from "../services/scheduler";
 import { createAwsIntegrations, createStepFunctions } from "../services/stepfunctions";
 import { ensureConsoleBuild } from "./console-build";
@@ -244,6 +245,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     "aws-endpoint": { ready: false },
     eventbridge: { ready: false },
     stepfunctions: { ready: false },
+    pipes: { ready: false },
     lambda: { ready: false },
     provisioning: { ready: false },
     mappings: { ready: false },
@@ -287,6 +289,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       eventBridge?: ReturnType<typeof createEventBridge>;
       stepFunctions?: ReturnType<typeof createStepFunctions>;
       scheduler?: ReturnType<typeof createScheduler>;
+      pipes?: ReturnType<typeof createPipes>;
       runner?: LambdaRunner;
     } = {};
     const health = async () => {
@@ -332,6 +335,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       scheduler: {
         handle: (op, input) =>
           services.scheduler ? services.scheduler.handle(op, input) : unavailable("Scheduler"),
+      },
+      // Undefined until it starts: the endpoint answers 503 meanwhile.
+      get pipes() {
+        return services.pipes;
       },
       cloudWatchLogs: createCloudWatchLogs({
         store: () => services.runner?.logs,
@@ -581,6 +588,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => services.stepFunctions?.close());
     ready.stepfunctions = { ready: true };
+
+    // A pipe reads its source and calls its enrichment and target as its RoleArn,
+    // so the graph's policies of that role decide, as on AWS.
+    const pipeIo = createAwsPipeIo({
+      endpoint: awsUrl,
+      region: REGION,
+      credentials: (roleArn) => credentialsOf(keyForRole(roleArn)),
+    });
+    stops.push(() => pipeIo.destroy());
+    services.pipes = createPipes({
+      dataDir: join(dataDir, "pipes"),
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      io: pipeIo,
+      compilePattern,
+      onError: (pipe, error) => log(`pipes: ${pipe}: ${(error as Error)?.message ?? error}`),
+    });
+    stops.push(() => services.pipes?.close());
+    ready.pipes = { ready: true };
 
     const createdTables = await provisionTables(ddbClient);
     const visibilityTimeoutSeconds =

@@ -11,6 +11,7 @@ import type { AwsRequest, AwsService } from "../protocol";
 import { cloudWatchService } from "../services/cloudwatch";
 import { cloudWatchLogsService } from "../services/cloudwatch-logs";
 import { eventBridgeService } from "../services/eventbridge";
+import { pipesService } from "../services/pipes";
 import { schedulerService } from "../services/scheduler";
 import { stepFunctionsService } from "../services/stepfunctions";
 
@@ -23,6 +24,7 @@ const services: AwsService[] = [
   cloudWatchService(() => undefined),
   lambdaService(() => undefined, scope),
   schedulerService(() => undefined, scope),
+  pipesService(() => undefined, scope),
 ];
 
 /** Whether IAM has the action (iam-simulate throws for one it does not know). */

@@ -39,7 +39,7 @@ export function pipesService(
   const passingRole =
     (operation: string): Authorize =>
     (r) => {
-      const role = parseJsonObject(r.body)?.RoleArn;
+      const role = r.body ? parseJsonObject(r.body)?.RoleArn : undefined;
       const pipe = pipeArn(scope, nameOf(r));
       return {
         action: `pipes:${operation}`,
