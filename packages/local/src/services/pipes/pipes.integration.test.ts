@@ -450,15 +450,25 @@ describe("Debian's AWS CLI", () => {
     const cli = awsCli(() => h.url);
     try {
       const source = await h.createQueue("cli-source");
-      await h.client.send(
-        new CreatePipeCommand({
-          Name: "cli-pipe",
-          Source: source.arn,
-          Target: source.arn,
-          RoleArn: ROLE,
-          DesiredState: "STOPPED",
-        }),
+      const created = await cli.json(
+        "pipes",
+        "create-pipe",
+        "--name",
+        "cli-pipe",
+        "--source",
+        source.arn,
+        "--source-parameters",
+        '{"SqsQueueParameters": {"BatchSize": 5}}',
+        "--target",
+        source.arn,
+        "--target-parameters",
+        '{"InputTemplate": "<$.body>"}',
+        "--role-arn",
+        ROLE,
+        "--desired-state",
+        "STOPPED",
       );
+      expect(created).toMatchObject({ Name: "cli-pipe", CurrentState: "CREATING" });
       await settled("cli-pipe", "STOPPED");
       const listed = await cli.json<{ Pipes: Array<{ Name: string; CurrentState: string }> }>(
         "pipes",
@@ -470,7 +480,24 @@ describe("Debian's AWS CLI", () => {
         expect.objectContaining({ Name: "cli-pipe", CurrentState: "STOPPED" }),
       ]);
       const described = await cli.json("pipes", "describe-pipe", "--name", "cli-pipe");
-      expect(described).toMatchObject({ Name: "cli-pipe", Source: source.arn, RoleArn: ROLE });
+      expect(described).toMatchObject({
+        Name: "cli-pipe",
+        Source: source.arn,
+        RoleArn: ROLE,
+        SourceParameters: { SqsQueueParameters: { BatchSize: 5 } },
+        TargetParameters: { InputTemplate: "<$.body>" },
+      });
+      expect(await cli.json("pipes", "start-pipe", "--name", "cli-pipe")).toMatchObject({
+        CurrentState: "STARTING",
+      });
+      await settled("cli-pipe", "RUNNING");
+      expect(await cli.json("pipes", "stop-pipe", "--name", "cli-pipe")).toMatchObject({
+        CurrentState: "STOPPING",
+      });
+      await settled("cli-pipe", "STOPPED");
+      expect(await cli.json("pipes", "delete-pipe", "--name", "cli-pipe")).toMatchObject({
+        DesiredState: "DELETED",
+      });
       const missing = await cli.run("pipes", "describe-pipe", "--name", "nope");
       expect(missing.code).not.toBe(0);
       expect(missing.stderr).toContain("NotFoundException");
