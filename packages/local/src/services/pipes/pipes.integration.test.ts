@@ -412,6 +412,61 @@ describe("an SQS pipe", () => {
   });
 });
 
+describe("an enriched pipe to the bus", () => {
+  it("takes each event's detail-type from the enrichment's answer (a dynamic path parameter)", async () => {
+    const source = await h.createQueue("derive-source");
+    const seen = await h.createQueue("derive-seen");
+    const events = new EventBridgeClient({
+      endpoint: h.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    await events.send(
+      new PutRuleCommand({ Name: "derived", EventPattern: '{"source": ["orders.derived"]}' }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: "derived", Targets: [{ Id: "q", Arn: seen.arn }] }),
+    );
+    h.functions.set("derive", (batch) =>
+      (batch as Array<{ body: string }>).map((r) => {
+        const order = JSON.parse(r.body) as { id: string; status: string };
+        return {
+          detailType: order.status === "CANCELLED" ? "OrderCancelled" : "OrderStatusChanged",
+          detail: { orderId: order.id, status: order.status },
+        };
+      }),
+    );
+    await h.client.send(
+      new CreatePipeCommand({
+        Name: "derive",
+        Source: source.arn,
+        Enrichment: fnArn("derive"),
+        Target: busArn("default"),
+        TargetParameters: {
+          InputTemplate: "<$.detail>",
+          EventBridgeEventBusParameters: { Source: "orders.derived", DetailType: "$.detailType" },
+        },
+        RoleArn: ROLE,
+      }),
+    );
+    await settled("derive", "RUNNING");
+    await h.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: source.url,
+        MessageBody: JSON.stringify({ id: "o-5", status: "CANCELLED" }),
+      }),
+    );
+    const [body] = await receive(seen.url, 1);
+    expect(JSON.parse(body!)).toMatchObject({
+      source: "orders.derived",
+      "detail-type": "OrderCancelled",
+      detail: { orderId: "o-5", status: "CANCELLED" },
+    });
+    await h.client.send(new StopPipeCommand({ Name: "derive" }));
+    events.destroy();
+  });
+});
+
 describe("UpdatePipe on a running pipe", () => {
   it("sends what comes after the update to the new target", async () => {
     const source = await h.createQueue("update-source");

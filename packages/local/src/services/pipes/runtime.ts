@@ -15,7 +15,7 @@
 //   DLQ at maxReceiveCount. Records no filter matched are deleted.
 
 import type { Store } from "./store";
-import { addressable, applyTemplate, type TemplateContext } from "./template";
+import { addressable, applyTemplate, dynamicParameter, type TemplateContext } from "./template";
 import type {
   BusEntry,
   CompilePattern,
@@ -140,16 +140,22 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
     switch (targetKind(target)) {
       case "events": {
         const bus = pipe.TargetParameters?.EventBridgeEventBusParameters;
-        for (const chunk of chunks(payloads, 10)) {
-          const entries: BusEntry[] = chunk.map((p) => ({
-            EventBusName: target,
-            // Pipes' defaults for a bus target: the pipe as source, the source type as detail-type.
-            Source: bus?.Source ?? `Pipe ${pipe.Name}`,
-            DetailType: bus?.DetailType ?? `Event from aws:${kind}`,
-            Detail: text(p),
-            Resources: bus?.Resources,
-            Time: bus?.Time ? new Date(bus.Time) : undefined,
-          }));
+        for (const chunk of chunks(
+          payloads.map((p, i) => [p, events[i]] as const),
+          10,
+        )) {
+          const entries: BusEntry[] = chunk.map(([p, event]) => {
+            const time = dynamicParameter(bus?.Time, event);
+            return {
+              EventBusName: target,
+              // Pipes' defaults for a bus target: the pipe as source, the source type as detail-type.
+              Source: dynamicParameter(bus?.Source, event) ?? `Pipe ${pipe.Name}`,
+              DetailType: dynamicParameter(bus?.DetailType, event) ?? `Event from aws:${kind}`,
+              Detail: text(p),
+              Resources: bus?.Resources?.map((r) => dynamicParameter(r, event) ?? r),
+              Time: time ? new Date(time) : undefined,
+            };
+          });
           const failed = await io.putEvents(role, entries);
           if (failed.length)
             throw Object.assign(new Error(`PutEvents failed ${failed.length} entries`), {
@@ -160,14 +166,17 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
       }
       case "sqs": {
         const params = pipe.TargetParameters?.SqsQueueParameters;
-        for (const chunk of chunks(payloads, 10))
+        for (const chunk of chunks(
+          payloads.map((p, i) => [p, events[i]] as const),
+          10,
+        ))
           await io.sendMessages(
             role,
             target,
-            chunk.map((p) => ({
+            chunk.map(([p, event]) => ({
               body: text(p),
-              groupId: params?.MessageGroupId,
-              deduplicationId: params?.MessageDeduplicationId,
+              groupId: dynamicParameter(params?.MessageGroupId, event),
+              deduplicationId: dynamicParameter(params?.MessageDeduplicationId, event),
             })),
           );
         return;

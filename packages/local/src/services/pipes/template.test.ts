@@ -1,7 +1,7 @@
 // Pipes' input transformation, case by case (the user guide's rules:
 // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-input-transformation.html).
 import { describe, expect, it } from "vitest";
-import { applyTemplate, validateTemplate } from "./template";
+import { applyTemplate, dynamicParameter, validateTemplate } from "./template";
 
 const ctx = {
   pipeArn: "arn:aws:pipes:us-east-1:000000000000:pipe/p",
@@ -58,5 +58,17 @@ describe("validateTemplate", () => {
     expect(() => validateTemplate('{"a": "<aws.pipes.nope>"}', "T")).toThrow(
       /unknown variable <aws.pipes.nope>/,
     );
+  });
+});
+
+describe("dynamicParameter", () => {
+  it("reads a value that is wholly a JSON path from the event, leaves anything else static", () => {
+    expect(dynamicParameter("$.dynamodb.Keys.pk.S", stream)).toBe("o-1");
+    expect(dynamicParameter("$.body.id", sqs)).toBe("7");
+    expect(dynamicParameter("$.body.items[1]", sqs)).toBe("b");
+    expect(dynamicParameter("orders.pipe", stream)).toBe("orders.pipe");
+    expect(dynamicParameter("prefix $.body.id", sqs)).toBe("prefix $.body.id");
+    expect(dynamicParameter("$.missing", stream)).toBeUndefined();
+    expect(dynamicParameter(undefined, stream)).toBeUndefined();
   });
 });

@@ -38,7 +38,7 @@ export function validateTemplate(template: string, field: string) {
   }
 }
 
-function valueAt(record: unknown, path: string): unknown {
+export function valueAt(record: unknown, path: string): unknown {
   let value = record;
   for (const step of path.slice(1).match(/\.[A-Za-z0-9_-]+|\[\d+\]/g) ?? []) {
     if (value === null || typeof value !== "object") return undefined;
@@ -115,4 +115,19 @@ export function applyTemplate(template: string, record: unknown, ctx: TemplateCo
   } catch {
     return out;
   }
+}
+
+const DYNAMIC = /^\$(?:\.[A-Za-z0-9_/-]+|\[\d+\])+$/;
+
+/**
+ * A target parameter's value for one event: a value that is wholly a JSON path
+ * (`$.detail.state`) is read from the event (not from what the InputTemplate made
+ * of it), anything else is static. "Dynamic path parameters" in the Pipes user guide
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html).
+ */
+export function dynamicParameter(value: string | undefined, event: unknown): string | undefined {
+  if (value === undefined || !DYNAMIC.test(value)) return value;
+  const found = valueAt(addressable(event), value);
+  if (found === undefined || found === null) return undefined;
+  return typeof found === "string" ? found : JSON.stringify(found);
 }
