@@ -23,7 +23,7 @@ import { type ComponentHealth, createAwsEndpoint } from "../aws-endpoint/server"
 import { type ChaosProvider, chaosFromEnv, withEventBridgeChaos } from "../chaos";
 import { ACCOUNT_ID, fakeCredentials, REGION, repoRoot } from "../config";
 import { startDynamoDb } from "../engines/dynamodb";
-import { freePort } from "../engines/ports";
+import { holdPort } from "../engines/ports";
 import { startSqsSns } from "../engines/sqs-sns";
 import { deployment, ensureGraph, type GraphResource, type TableName } from "../graph";
 import { createIam, keyForFunction, keyForRole, keyForService } from "../iam";
@@ -363,10 +363,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return { ...queue, url: physicalQueueUrl(awsUrl, queue.name) };
     };
 
-    const webPort = options.webPort === 0 ? await freePort() : (options.webPort ?? 3000);
+    // Ports the OS picks are held until their servers bind (holdPort).
+    const webHold = options.webPort === 0 ? await holdPort() : undefined;
+    stops.push(() => webHold?.release());
+    const webPort = webHold?.port ?? options.webPort ?? 3000;
     const webUrlGuess = `http://localhost:${webPort}`;
-    const paymentPort = await freePort();
-    const notificationPort = await freePort();
+    const paymentHold = await holdPort();
+    const notificationHold = await holdPort();
+    stops.push(() => paymentHold.release());
+    stops.push(() => notificationHold.release());
+    const paymentPort = paymentHold.port;
+    const notificationPort = notificationHold.port;
     const ctx: LinkContext = {
       awsUrl,
       webUrl: webUrlGuess,
@@ -481,11 +488,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         if (!(await iam.check(key, action, arn, context)).allowed) return false;
       return true;
     };
+    await paymentHold.release();
     const payment = await serveFunctionUrl(runner, "PaymentSandbox", paymentPort, {
       faults: providerFaults("PaymentSandbox"),
       authorize: urlAuthorizer("PaymentSandbox"),
     });
     stops.push(() => payment.close());
+    await notificationHold.release();
     const notification = await serveFunctionUrl(runner, "NotificationSandbox", notificationPort, {
       faults: providerFaults("NotificationSandbox"),
       authorize: urlAuthorizer("NotificationSandbox"),
@@ -780,6 +789,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const consoleBuilt = await consoleBuild?.done;
     if (consoleBuilt?.ok) ready.console = { ready: true, detail: consoleBuilt.dir };
     if (consoleBuilt && !consoleBuilt.ok) log(`console build failed: ${consoleBuilt.error}`);
+    await webHold?.release();
     const web = await startWebOrigin({
       port: webPort,
       health,

@@ -13,6 +13,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A loopback port the OS picked, kept bound until `release()`: the cloud names
+ * its URLs before its servers start, and a port merely found free could be
+ * taken by another process meanwhile (tests start many clouds at once).
+ */
+export function holdPort(): Promise<{ port: number; release(): Promise<void> }> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      done({
+        port: typeof address === "object" && address ? address.port : 0,
+        release: () => new Promise<void>((closed) => server.close(() => closed())),
+      });
+    });
+  });
+}
+
 /** Poll `check` until it returns true; bounded by `timeoutMs`, never a bare sleep. */
 export async function waitFor(
   what: string,
