@@ -124,4 +124,12 @@ it("is refused what its role's policies do not grant: the saga's role may not re
     logLines.find((l) => l.startsWith("pipes: cloud-denied:") && /not authorized/.test(l)),
   );
   expect(denial).toMatch(/sqs:receivemessage/i);
+  // DescribePipe says why, as AWS's StateReason does.
+  const described = await until(async () => {
+    const p = await pipes.send(new DescribePipeCommand({ Name: "cloud-denied" }));
+    return p.StateReason ? p : undefined;
+  });
+  expect(described.StateReason).toMatch(
+    /^Cannot read the source: AccessDenied.*not authorized.*sqs:receivemessage/i,
+  );
 });

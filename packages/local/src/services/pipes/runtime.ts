@@ -37,6 +37,11 @@ export interface RuntimeOptions {
   pollIntervalMs: number;
   queueWaitSeconds: number;
   onError: (pipe: string, error: unknown) => void;
+  /**
+   * Why the pipe cannot read its source (AccessDenied, a queue or stream that is
+   * gone), shown as DescribePipe's StateReason; undefined once it reads again.
+   */
+  stateReason: (pipe: string, reason: string | undefined) => void;
 }
 
 export interface PipeRun {
@@ -86,6 +91,9 @@ const chunks = <T>(items: T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, i * size + size),
   );
+
+const sourceFailure = (e: unknown) =>
+  `Cannot read the source: ${(e as { name?: string })?.name ?? "Error"}: ${(e as Error)?.message ?? String(e)}`;
 
 const errorText = (e: unknown) => ({
   errorCode: (e as { name?: string })?.name ?? "Error",
@@ -375,10 +383,12 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
             described = 0;
           }
         }
+        options.stateReason(pipe.Name, undefined);
         if (!busy) await sleep(options.pollIntervalMs, controller.signal);
       } catch (error) {
         if (!running) return;
         options.onError(pipe.Name, error);
+        options.stateReason(pipe.Name, sourceFailure(error));
         iterators.clear();
         await sleep(1_000, controller.signal);
       }
@@ -418,6 +428,7 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
     while (running) {
       try {
         const batch = await gather();
+        options.stateReason(pipe.Name, undefined);
         if (batch.length === 0) continue;
         inFlight++;
         try {
@@ -443,6 +454,7 @@ export function runPipe(pipe: PipeRecord, options: RuntimeOptions): PipeRun {
       } catch (error) {
         if (!running) return;
         options.onError(pipe.Name, error);
+        options.stateReason(pipe.Name, sourceFailure(error));
         await sleep(1_000, controller.signal);
       }
     }

@@ -32,7 +32,15 @@ export function createPipes(options: PipesOptions): Pipes {
   const runs = new Map<string, PipeRun>();
   const settling = new Map<string, Promise<void>>();
   let closed = false;
+  /** The StateReason last written per pipe (a source failing every poll writes once). */
+  const reasons = new Map<string, string | undefined>();
   const runtime = {
+    stateReason(name: string, reason: string | undefined) {
+      if (closed || (reasons.has(name) && reasons.get(name) === reason)) return;
+      reasons.set(name, reason);
+      const pipe = store.get(name);
+      if (pipe && pipe.StateReason !== reason) store.put({ ...pipe, StateReason: reason });
+    },
     io: options.io,
     store,
     compilePattern: options.compilePattern,
