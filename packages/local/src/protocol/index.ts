@@ -11,6 +11,7 @@ export * from "./json-service";
 export * from "./listener";
 export * from "./middleware";
 export * from "./pagination";
+export * from "./retry";
 export * from "./sqlite";
 export type * from "./types";
 export * from "./wire";

@@ -1,32 +1,9 @@
-// Target retry policy: AWS's defaults (24 h, 185 attempts), exponential backoff with full
-// jitter, and which failures skip retries because retrying cannot help.
-import type { RetryPolicy, Target } from "./types";
+// Which failed deliveries skip retries because retrying cannot help (straight to
+// the DLQ), and the DLQ message's ERROR_CODE. The policy and the backoff are the
+// protocol layer's (shared with Scheduler).
+import { failureOf } from "../../protocol";
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  MaximumEventAgeInSeconds: 86_400,
-  MaximumRetryAttempts: 185,
-};
-
-export function retryPolicyOf(target: Target): RetryPolicy {
-  return {
-    MaximumEventAgeInSeconds:
-      target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_RETRY_POLICY.MaximumEventAgeInSeconds,
-    MaximumRetryAttempts:
-      target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_RETRY_POLICY.MaximumRetryAttempts,
-  };
-}
-
-/** Delay before retry number `attempt` (1-based): base·2^(attempt-1), capped, then jittered. */
-export function backoffDelay(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 30));
-  // Half fixed, half random: never zero, never more than the ceiling.
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+export { backoffDelay, retryPolicyOf } from "../../protocol";
 
 const PERMANENT = [
   /ResourceNotFound/i,
@@ -49,9 +26,7 @@ export interface DeliveryFailure {
 }
 
 export function classifyFailure(err: unknown): DeliveryFailure {
-  const e = (err ?? {}) as { name?: unknown; code?: unknown; Code?: unknown; message?: unknown };
-  const names = [e.name, e.code, e.Code].filter((x): x is string => typeof x === "string");
-  const message = typeof e.message === "string" ? e.message : String(err);
+  const { names, message } = failureOf(err);
   const permanent = names.some((n) => PERMANENT.some((re) => re.test(n)));
   let code = "SDK_CLIENT_ERROR";
   if (names.some((n) => /AccessDenied|NotAuthorized|AuthorizationError/i.test(n)))
