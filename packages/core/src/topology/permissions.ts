@@ -77,7 +77,13 @@ export function eventSourceGrants(name: FunctionName): Grant[] {
           "Lambda lists the table's streams for the mapping; the local cloud's poller is handed the stream's ARN",
       },
     );
-  if (onFailure.length) grants.push({ actions: ["sqs:SendMessage"], on: onFailure });
+  if (onFailure.length)
+    grants.push({
+      actions: ["sqs:SendMessage"],
+      on: onFailure,
+      unusedBecause:
+        "Lambda sends a batch that exhausts its retries (a stream's 10 or 100, an async invocation's 2) to its on-failure queue with the function's role; the suite reaches that only for the compensator",
+    });
   return grants;
 }
 
