@@ -1,4 +1,10 @@
-import { streamMappings } from "../packages/core/src/topology";
+import {
+  derivedEvents,
+  pipeRoleStatements,
+  renderPipe,
+  streamMappingInUse,
+  streamMappings,
+} from "../packages/core/src/topology";
 import { bus } from "./bus";
 import { defineFunction, functionNamed, type LinkTargets } from "./functions";
 import { queues } from "./queues";
@@ -48,7 +54,76 @@ function mapStream(name: StreamMappingName, fn: sst.aws.Function) {
 }
 
 export const streamPublisher = defineFunction("StreamPublisher", targets);
-export const ordersStreamMapping = mapStream("OrdersStream", streamPublisher);
+/** The publisher's mapping, when derived events go through the function (topology `derivedEvents`). */
+export const ordersStreamMapping = streamMappingInUse("OrdersStream")
+  ? mapStream("OrdersStream", streamPublisher)
+  : undefined;
+
+// The same outbox as an EventBridge Pipe (topology `pipes.OrdersPipe`): the
+// enrichment and the pipe's role always exist (idle, they cost nothing, and
+// the local cloud can run the pipe whichever way the graph was synthesized);
+// the pipe itself only when derivedEvents.via is "pipe", in place of the
+// mapping above (a stream serves two readers: ApprovalDecisions is the other).
+export const pipeEnrichment = defineFunction("PipeEnrichment", targets);
+const pipeArns = {
+  stream: tables.OrdersTable.nodes.table.streamArn,
+  enrichment: pipeEnrichment.arn,
+  target: bus.arn,
+  deadLetter: queues.StreamFailures.arn,
+};
+export const ordersPipeRole = new aws.iam.Role("OrdersPipeRole", {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "pipes.amazonaws.com" }),
+  inlinePolicies: [
+    {
+      name: "orders-pipe",
+      policy: $resolve(pipeArns).apply((arns) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: pipeRoleStatements(arns),
+        }),
+      ),
+    },
+  ],
+});
+
+const pipeRequest = renderPipe("OrdersPipe", { ...pipeArns, role: ordersPipeRole.arn });
+const pipeStream = pipeRequest.SourceParameters.DynamoDBStreamParameters;
+const pipeBus = pipeRequest.TargetParameters.EventBridgeEventBusParameters;
+export const ordersPipe =
+  derivedEvents.via === "pipe"
+    ? new aws.pipes.Pipe("OrdersPipe", {
+        name: `${$app.name}-${$app.stage}-OrdersPipe`.slice(0, 64),
+        description: pipeRequest.Description,
+        desiredState: pipeRequest.DesiredState,
+        roleArn: pipeRequest.RoleArn,
+        source: pipeRequest.Source,
+        sourceParameters: {
+          dynamodbStreamParameters: {
+            startingPosition: pipeStream.StartingPosition,
+            batchSize: pipeStream.BatchSize,
+            maximumBatchingWindowInSeconds: pipeStream.MaximumBatchingWindowInSeconds,
+            maximumRetryAttempts: pipeStream.MaximumRetryAttempts,
+            onPartialBatchItemFailure: pipeStream.OnPartialBatchItemFailure,
+            deadLetterConfig: { arn: pipeStream.DeadLetterConfig.Arn },
+          },
+          filterCriteria: {
+            filters: pipeRequest.SourceParameters.FilterCriteria.Filters.map((f) => ({
+              pattern: f.Pattern,
+            })),
+          },
+        },
+        enrichment: pipeRequest.Enrichment,
+        target: pipeRequest.Target,
+        targetParameters: {
+          inputTemplate: pipeRequest.TargetParameters.InputTemplate,
+          eventbridgeEventBusParameters: {
+            detailType: pipeBus.DetailType,
+            source: pipeBus.Source,
+            time: pipeBus.Time,
+          },
+        },
+      })
+    : undefined;
 
 export const approvalCallbacks = defineFunction("ApprovalCallbacks", targets);
 export const approvalDecisionsMapping = mapStream("ApprovalDecisions", approvalCallbacks);

@@ -73,6 +73,9 @@ export function functionConcern(name: FunctionName): Concern {
   if (name === "NotificationSandbox") owners.add("notification-sandbox");
   // The saga's compensator (its status-change rule's target) lives with the saga.
   if (name === "SagaCompensator") owners.add("saga");
+  // The outbox pipe's enrichment lives with the stream it reads, whichever way
+  // derived events go (an idle function costs nothing; the pipe needs it ready).
+  if (name === "PipeEnrichment") owners.add("streams");
   if (owners.size !== 1)
     throw new Error(
       `function ${name} must be created by exactly one infra module, got [${[...owners]}]`,

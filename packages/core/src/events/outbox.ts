@@ -68,3 +68,40 @@ export async function publishPlanned(
   const published = await publishEvents(client, plannedEntries(planned), options);
   return matchOutcomes(planned, published);
 }
+
+/**
+ * An event as the outbox's pipe carries it from its enrichment to the bus: the
+ * pipe's target reads `detailType`, `source` and `time` per event and sends
+ * `detail` as the event's detail, so the bus gets what publishEvents sends.
+ */
+export interface PipeEvent {
+  source: string;
+  detailType: string;
+  time: string;
+  detail: Record<string, unknown>;
+  eventId: string;
+  correlationId: string;
+}
+
+export const pipeEventOf = (entry: EventEntry): PipeEvent => ({
+  source: entry.Source,
+  detailType: entry.DetailType,
+  time: entry.Time.toISOString(),
+  detail: JSON.parse(entry.Detail) as Record<string, unknown>,
+  eventId: entry.eventId,
+  correlationId: entry.correlationId,
+});
+
+/**
+ * The pipe's events for a batch of changes, in order: one per record that
+ * publishes, none for the others. A record that is not an order throws, so the
+ * pipe retries, bisects and sends the poison record to its failure queue, as
+ * the stream publisher's mapping does.
+ */
+export function pipeEventsFor(changes: readonly TableChange[]): PipeEvent[] {
+  return changes.flatMap((change) => {
+    const planned = planRecord(change);
+    if ("error" in planned) throw planned.error;
+    return "entry" in planned ? [pipeEventOf(planned.entry)] : [];
+  });
+}

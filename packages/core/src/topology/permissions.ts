@@ -10,6 +10,7 @@ import {
   type Grant,
   type GrantTarget,
   queues,
+  streamMappingInUse,
   streamMappings,
   type WorkQueueName,
 } from "./resources";
@@ -26,7 +27,9 @@ export function eventSources(name: FunctionName) {
       return queue.kind === "work" && queue.consumer.function === name;
     },
   );
-  const mappings = Object.values(streamMappings).filter((m) => m.function === name);
+  const mappings = Object.entries(streamMappings)
+    .filter(([mapping, m]) => m.function === name && streamMappingInUse(mapping))
+    .map(([, m]) => m);
   const spec: FunctionSpec = functions[name];
   return {
     consumes,

@@ -280,6 +280,13 @@ export const functions = {
     "Orders stream → OrderPlaced.v1 / OrderStatusChanged.v1 on the bus (outbox)",
     [allow(["events:PutEvents"], ["Bus"])],
   ),
+  PipeEnrichment: fn(
+    "pipe-enrichment",
+    30,
+    [],
+    "OrdersPipe's enrichment: orders stream records → the same OrderPlaced.v1 / OrderStatusChanged.v1 the stream publisher sends (no AWS calls)",
+    [],
+  ),
   ApprovalCallbacks: fn(
     "approval-callbacks",
     30,
@@ -703,6 +710,27 @@ export function renderRulePattern(spec: RuleSpec, values: { FulfillmentSagaArn: 
 
 // ─── Streams ─────────────────────────────────────────────────────────────────
 
+/**
+ * How the outbox's derived events (OrderPlaced.v1, OrderStatusChanged.v1)
+ * reach the bus: `function`, the StreamPublisher on the OrdersStream mapping
+ * (the default), or `pipe`, the EventBridge Pipe OrdersPipe (the orders
+ * stream → filter → PipeEnrichment → the bus), never both. Read at synth time
+ * and when the local cloud starts, from ORDERS_DERIVED_EVENTS=pipe; the same
+ * events either way (packages/local/src/derived-events.integration.test.ts).
+ * The function retries each failed PutEvents entry itself and sends each
+ * order's X-Ray trace header; the pipe runs no code that calls AWS and its
+ * filter drops other writes before anything is billed, but a pipe's PutEvents
+ * carries no per-event trace header.
+ */
+export type DerivedEventsVia = "function" | "pipe";
+export const derivedEvents: { via: DerivedEventsVia } = {
+  via: globalThis.process?.env?.ORDERS_DERIVED_EVENTS === "pipe" ? "pipe" : "function",
+};
+
+/** Whether a stream mapping runs with these derived-events settings: OrdersStream only via the function. */
+export const streamMappingInUse = (name: string, via: DerivedEventsVia = derivedEvents.via) =>
+  name !== "OrdersStream" || via === "function";
+
 export const streamMappings = {
   OrdersStream: {
     table: "OrdersTable",
@@ -758,6 +786,66 @@ export const streamMappings = {
     onFailure: DlqName;
     /** Lambda event filtering (FilterCriteria): only records matching one of these reach the function. */
     filters?: readonly Record<string, unknown>[];
+  }
+>;
+
+/**
+ * The outbox as an EventBridge Pipe (seed §4.4, §8.2), run instead of
+ * OrdersStream when `derivedEvents.via` is `pipe`. The filter passes exactly
+ * the records the publisher acts on as far as a pattern can tell: an order's
+ * META item inserted, or modified from an order META item. A pattern cannot
+ * compare the old status with the new one, so the enrichment drops a MODIFY
+ * that changed no status (it publishes nothing, as the publisher does). Each
+ * event's detail-type, source and time are read from the enrichment's answer
+ * (dynamic path parameters, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html),
+ * its detail is the answer's `detail`. Batch, retries, bisect and failure
+ * queue as OrdersStream's.
+ */
+export const pipes = {
+  OrdersPipe: {
+    table: "OrdersTable",
+    enrichment: "PipeEnrichment",
+    target: "Bus",
+    batchSize: 100,
+    batchingWindowSeconds: 0,
+    startingPosition: "TRIM_HORIZON",
+    maximumRetryAttempts: 10,
+    bisectBatchOnFunctionError: true,
+    onFailure: "StreamFailures",
+    filters: [
+      {
+        eventName: ["INSERT"],
+        dynamodb: { NewImage: { sk: { S: ["META"] }, entity: { S: ["ORDER"] } } },
+      },
+      {
+        eventName: ["MODIFY"],
+        dynamodb: {
+          OldImage: { sk: { S: ["META"] }, entity: { S: ["ORDER"] } },
+          NewImage: { sk: { S: ["META"] }, entity: { S: ["ORDER"] } },
+        },
+      },
+    ],
+    busTarget: {
+      DetailType: "$.detailType",
+      Source: "$.source",
+      Time: "$.time",
+      InputTemplate: "<$.detail>",
+    },
+  },
+} as const satisfies Record<
+  string,
+  {
+    table: keyof typeof tables;
+    enrichment: FunctionName;
+    target: "Bus";
+    batchSize: number;
+    batchingWindowSeconds: number;
+    startingPosition: "TRIM_HORIZON" | "LATEST";
+    maximumRetryAttempts: number;
+    bisectBatchOnFunctionError: boolean;
+    onFailure: DlqName;
+    filters: readonly Record<string, unknown>[];
+    busTarget: { DetailType: string; Source: string; Time: string; InputTemplate: string };
   }
 >;
 
