@@ -8,12 +8,14 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { seedCatalog } from "@orders/core/inventory";
 import {
   auth,
+  type DerivedEventsVia,
   type FunctionName,
   type FunctionSpec,
   functions,
   notifications,
   type QueueName,
   queues,
+  streamMappingInUse,
   streamMappings,
   type WorkQueueSpec,
 } from "@orders/core/topology";
@@ -44,6 +46,7 @@ import { createAwsPipeIo, createPipes } from "../services/pipes";
 import { createScheduler, createSchedulerDeliverer } from "../services/scheduler";
 import { createAwsIntegrations, createStepFunctions } from "../services/stepfunctions";
 import { ensureConsoleBuild } from "./console-build";
+import { derivedEventsVia, provisionDerivedEvents } from "./derived-events";
 import { functionLogGroup } from "./function-names";
 import { type FunctionUrlFaults, serveFunctionUrl } from "./function-url";
 import { arns, functionEnv, type LinkContext, physicalQueueUrl } from "./names";
@@ -72,6 +75,12 @@ export interface LocalCloudOptions {
   hotReload?: boolean;
   /** Run the topology's mappings (SQS and stream consumers). Default true. */
   mappings?: boolean;
+  /**
+   * How derived events reach the bus when the mappings run: the StreamPublisher's
+   * mapping or the orders pipe (topology `derivedEvents`). Default:
+   * ORDERS_DERIVED_EVENTS, else "function".
+   */
+  derivedEvents?: DerivedEventsVia;
   /**
    * How long a flagged order waits for an operator (the saga's AwaitApproval
    * TimeoutSeconds). Default: LOCAL_APPROVAL_TIMEOUT_SECONDS, else the topology's policy (24 h).
@@ -760,7 +769,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           reportBatchItemFailures: c.reportBatchItemFailures,
         });
       }
+      const via = derivedEventsVia(options.derivedEvents);
       for (const [name, s] of Object.entries(streamMappings)) {
+        if (!streamMappingInUse(name, via)) continue;
         addStreamMapping({
           name,
           tableName: s.table,
@@ -774,6 +785,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           ...("filters" in s ? { filters: s.filters } : {}),
         });
       }
+      const pipe = await provisionDerivedEvents({
+        via,
+        pipes: services.pipes,
+        dynamodb: ddbClient,
+        deployment: deployment(),
+        deadLetterArn: queueOf("StreamFailures").arn,
+      });
+      if (pipe) log(`derived events through the pipe ${pipe}`);
     }
     ready.mappings = { ready: true, detail: `${mappings.length} mappings` };
 
