@@ -11,6 +11,7 @@ import { allFunctions } from "./functions";
 import { queues } from "./queues";
 import { rules } from "./rules";
 import { stateMachine } from "./saga";
+import { ordersPipe } from "./streams";
 
 // CloudWatch alarms on the signals of seed §10.3, exactly as the topology
 // derives them, dimensioned on the deployed resources and sent to one topic.
@@ -53,6 +54,10 @@ function dimensions(subject: AlarmSpec["subject"]): Record<string, $util.Input<s
       if (!name) throw new Error(`alarm on unknown stream mapping ${subject.name}`);
       return { FunctionName: name };
     }
+    case "pipe":
+      if (subject.name !== "OrdersPipe" || !ordersPipe)
+        throw new Error(`alarm on pipe ${subject.name}, which is not deployed`);
+      return { PipeName: ordersPipe.name };
     case "saga":
       return { StateMachineArn: stateMachine.arn };
   }

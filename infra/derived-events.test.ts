@@ -103,3 +103,22 @@ describe("derived events through the pipe", () => {
     ).toBe(true);
   });
 });
+
+describe("alarms follow the setting", () => {
+  const alarmsOf = (graph: Graph) => graph.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+  const named = (graph: Graph, suffix: string) =>
+    alarmsOf(graph).filter((a) => String(a.inputs.name).endsWith(suffix));
+
+  it("watch the publisher's iterator age, or the pipe's failed executions", () => {
+    expect(named(byFunction, "-OrdersStream-iterator-age")).toHaveLength(1);
+    expect(named(byFunction, "-OrdersPipe-execution-failed")).toEqual([]);
+
+    expect(named(byPipe, "-OrdersStream-iterator-age")).toEqual([]);
+    const [failed] = named(byPipe, "-OrdersPipe-execution-failed");
+    expect(failed?.inputs).toMatchObject({
+      namespace: "AWS/EventBridge/Pipes",
+      metricName: "ExecutionFailed",
+      dimensions: { PipeName: byPipe.ofType(PIPE)[0]!.inputs.name },
+    });
+  });
+});

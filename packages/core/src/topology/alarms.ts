@@ -1,4 +1,12 @@
-import { functions, queues, rules, streamMappings } from "./resources";
+import {
+  derivedEvents,
+  functions,
+  pipes,
+  queues,
+  rules,
+  streamMappingInUse,
+  streamMappings,
+} from "./resources";
 
 // CloudWatch alarms on the signals seed §10.3 says catch incidents early.
 // Derived from the topology, so a new queue, function, rule or mapping gets
@@ -6,7 +14,7 @@ import { functions, queues, rules, streamMappings } from "./resources";
 
 export interface AlarmSpec {
   name: string;
-  namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/Events" | "AWS/States";
+  namespace: "AWS/SQS" | "AWS/Lambda" | "AWS/Events" | "AWS/States" | "AWS/EventBridge/Pipes";
   metric: string;
   statistic: "Maximum" | "Sum" | "Average";
   threshold: number;
@@ -19,6 +27,7 @@ export interface AlarmSpec {
     | { kind: "function"; name: string }
     | { kind: "rule"; name: string }
     | { kind: "mapping"; name: string }
+    | { kind: "pipe"; name: string }
     | { kind: "saga" };
   description: string;
 }
@@ -122,6 +131,7 @@ export function alarms(): AlarmSpec[] {
     );
   }
   for (const [name, mapping] of Object.entries(streamMappings)) {
+    if (!streamMappingInUse(name)) continue;
     out.push(
       alarm({
         name: `${name}-iterator-age`,
@@ -136,6 +146,24 @@ export function alarms(): AlarmSpec[] {
       }),
     );
   }
+  // A pipe's failed executions (its enrichment or target failing, retried
+  // until the batch goes to its dead-letter queue): what IteratorAge and the
+  // publisher's errors tell for the mapping
+  // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-monitoring.html).
+  if (derivedEvents.via === "pipe")
+    for (const name of Object.keys(pipes))
+      out.push(
+        alarm({
+          name: `${name}-execution-failed`,
+          namespace: "AWS/EventBridge/Pipes",
+          metric: "ExecutionFailed",
+          statistic: "Sum",
+          threshold: 0,
+          comparison: "GreaterThanThreshold",
+          subject: { kind: "pipe", name },
+          description: `${name} fails to deliver the orders stream's events to the bus`,
+        }),
+      );
   for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionThrottled"]) {
     out.push(
       alarm({
