@@ -17,19 +17,24 @@ const PIPE = "OrdersPipe";
 export const derivedEventsVia = (option?: DerivedEventsVia): DerivedEventsVia =>
   option ?? derivedEvents.via;
 
-/** The name and role of the orders pipe in the deployment. */
+/** The orders pipe's name in the deployment, and its role (looked up only for the pipe path). */
 export function ordersPipeOf(deployment: Deployment) {
-  const role = deployment.resources.find(
-    (r) => r.type === "aws:iam/role:Role" && r.name === PIPE_ROLE,
-  );
-  if (!role)
-    throw new Error(
-      `graph: no ${PIPE_ROLE}; the synthesized graph and the topology disagree (run \`pnpm synth\`)`,
-    );
   const pipe = deployment.resources.find(
     (r) => r.type === "aws:pipes/pipe:Pipe" && r.name === PIPE,
   );
-  return { name: String(pipe?.inputs.name ?? PIPE), roleArn: String(role.outputs.arn) };
+  return {
+    name: String(pipe?.inputs.name ?? PIPE),
+    roleArn() {
+      const role = deployment.resources.find(
+        (r) => r.type === "aws:iam/role:Role" && r.name === PIPE_ROLE,
+      );
+      if (!role)
+        throw new Error(
+          `graph: no ${PIPE_ROLE}; the synthesized graph and the topology disagree (run \`pnpm synth\`)`,
+        );
+      return String(role.outputs.arn);
+    },
+  };
 }
 
 /**
@@ -72,7 +77,7 @@ export async function provisionDerivedEvents(options: {
     enrichment: deployment.functions.PipeEnrichment.arn,
     target: deployment.bus.arn,
     deadLetter: options.deadLetterArn,
-    role: pipe.roleArn,
+    role: pipe.roleArn(),
   });
   await call("CreatePipe", request as unknown as Record<string, unknown>);
   return pipe.name;
