@@ -30,7 +30,9 @@ function filesUnder(dir: string): string[] {
 
 /**
  * A hash of everything the synth reads: the SST program (infra/, sst.config.ts),
- * the topology it is generated from, the synth itself and the installed SST.
+ * the topology it is generated from, the synth itself, the installed SST and
+ * the topology's one deploy-time setting (ORDERS_DERIVED_EVENTS: the stream
+ * publisher's mapping or the orders pipe).
  */
 export function graphInputsHash(root = repoRoot): string {
   const files = [
@@ -48,6 +50,7 @@ export function graphInputsHash(root = repoRoot): string {
     hash.update("\0");
   }
   hash.update(`sst@${sstVersion(root)}`);
+  hash.update(`\0ORDERS_DERIVED_EVENTS=${process.env.ORDERS_DERIVED_EVENTS ?? ""}`);
   return hash.digest("hex");
 }
 

@@ -111,6 +111,20 @@ writeFileSync(process.argv[3], JSON.stringify([{ type: "t", name: "n", parent: n
     expect(lines).toEqual([expect.stringMatching(/^graph: rebuilt \.cache\/graph\/graph\.json/)]);
   });
 
+  it("rebuilds when the derived-events setting changes (the synth reads it)", () => {
+    const before = process.env.ORDERS_DERIVED_EVENTS;
+    try {
+      delete process.env.ORDERS_DERIVED_EVENTS;
+      ensureGraph({ root, ...quiet });
+      process.env.ORDERS_DERIVED_EVENTS = "pipe";
+      ensureGraph({ root, ...quiet });
+      expect(runs()).toBe(2);
+    } finally {
+      if (before === undefined) delete process.env.ORDERS_DERIVED_EVENTS;
+      else process.env.ORDERS_DERIVED_EVENTS = before;
+    }
+  });
+
   it("ignores tests beside the infra and the topology", () => {
     ensureGraph({ root, ...quiet });
     write("infra/storage.test.ts", "// another test");
