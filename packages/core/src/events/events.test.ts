@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { acceptedOrderItem } from "../testing/order-record";
 import { detailTypes } from "../topology/resources";
 import { eventFor } from "./build";
 import { OrderPlacedV1, OrderStatusChangedV1 } from "./contracts";
@@ -6,35 +7,7 @@ import { matchOutcomes, planRecord } from "./outbox";
 import { chunk, publishEvents } from "./publisher";
 import { unwrapSns } from "./sns";
 
-const order = {
-  pk: "ORDER#ord_1",
-  sk: "META",
-  entity: "ORDER",
-  orderId: "ord_1",
-  customerId: "alice",
-  idempotencyKey: "k",
-  requestHash: "h",
-  correlationId: "corr-1",
-  status: "ACCEPTED",
-  lines: [
-    {
-      sku: "SKU-KEYBOARD",
-      name: "Keyboard",
-      quantity: 1,
-      unitPriceCents: 100,
-      lineTotalCents: 100,
-    },
-  ],
-  totalCents: 100,
-  currency: "USD",
-  flagged: false,
-  reviewReason: null,
-  payment: { method: "card", token: "tok_approve" },
-  createdAt: "2025-01-01T00:00:00.000Z",
-  updatedAt: "2025-01-01T00:00:00.000Z",
-  statusChangedAt: "2025-01-01T00:00:00.000Z",
-  journal: [],
-};
+const order = acceptedOrderItem;
 
 describe("outbox event building", () => {
   it("publishes OrderPlaced.v1 on the INSERT of an order: small, with the routing attributes", () => {

@@ -1,36 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { acceptedOrderItem } from "../testing/order-record";
 import { detailTypes } from "../topology/resources";
 import { pipeEventsFor, planRecord } from "./outbox";
 
-const order = {
-  pk: "ORDER#ord_1",
-  sk: "META",
-  entity: "ORDER",
-  orderId: "ord_1",
-  customerId: "alice",
-  idempotencyKey: "k",
-  requestHash: "h",
-  correlationId: "corr-1",
-  status: "ACCEPTED",
-  lines: [
-    {
-      sku: "SKU-KEYBOARD",
-      name: "Keyboard",
-      quantity: 1,
-      unitPriceCents: 100,
-      lineTotalCents: 100,
-    },
-  ],
-  totalCents: 100,
-  currency: "USD",
-  flagged: false,
-  reviewReason: null,
-  payment: { method: "card", token: "tok_approve" },
-  createdAt: "2025-01-01T00:00:00.000Z",
-  updatedAt: "2025-01-01T00:00:00.000Z",
-  statusChangedAt: "2025-01-01T00:00:00.000Z",
-  journal: [],
-};
+const order = acceptedOrderItem;
 const paid = { ...order, status: "PROCESSING", statusChangedAt: "2025-01-01T00:01:00.000Z" };
 
 describe("the outbox pipe's events", () => {

@@ -1,1 +1,2 @@
 export * from "./dynamodb-local";
+export * from "./order-record";
