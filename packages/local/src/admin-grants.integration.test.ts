@@ -78,16 +78,18 @@ describe("the admin API's grants cover every operator action", () => {
       "detail-type": detailTypes.OrderPlaced,
       detail: { orderId, correlationId: `corr-${orderId}` },
     });
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: physicalQueueUrl(cloud.urls.aws, names.queues[dlq].name),
-        MessageBody: letter,
-      }),
-    );
+    // Two letters: redriving the chosen one puts the other back (ChangeMessageVisibility).
+    for (const body of [letter, letter.replace(orderId, `${orderId}other`)])
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: physicalQueueUrl(cloud.urls.aws, names.queues[dlq].name),
+          MessageBody: body,
+        }),
+      );
     const peek = await admin(`/queues/${dlq}/messages`);
     expect(peek.status, JSON.stringify(peek.body)).toBe(200);
     const messages = peek.body.messages as { messageId: string; body: string }[];
-    const ours = messages.find((m) => m.body.includes(orderId));
+    const ours = messages.find((m) => m.body.includes(`"${orderId}"`));
     expect(ours).toBeDefined();
     const redrive = await admin(`/queues/${dlq}/redrive`, {
       method: "POST",

@@ -156,6 +156,25 @@ describe("the dispatch table's IAM declarations", () => {
     ).toEqual([arn("events", "rule/orders/r")]);
   });
 
+  it("events:StartReplay on the replay, the archive it reads and the bus it writes to", async () => {
+    const archive = arn("events", "archive/orders-archive");
+    const bus = arn("events", "event-bus/orders");
+    expect(
+      await authorised(
+        json("AWSEvents.StartReplay", {
+          ReplayName: "again",
+          EventSourceArn: archive,
+          Destination: { Arn: bus },
+          EventStartTime: 0,
+          EventEndTime: 1,
+        }),
+      ),
+    ).toMatchObject({
+      action: "events:StartReplay",
+      resources: [arn("events", "replay/again"), archive, bus],
+    });
+  });
+
   it("states:StartExecution on the state machine, states:SendTaskSuccess on the machine that issued the token", async () => {
     const machine = arn("states", "stateMachine:callbacks");
     expect(

@@ -48,7 +48,6 @@ export function eventBridgeService(
     DescribeArchive: archive,
     DeleteArchive: archive,
     ListArchives: any,
-    StartReplay: replay,
     DescribeReplay: replay,
     CancelReplay: replay,
     ListReplays: any,
@@ -59,6 +58,18 @@ export function eventBridgeService(
       (r) => ({ action: `events:${op}`, resources: [resource(r.input ?? {})] }),
     ]),
   );
+  // StartReplay is authorised on the archive it reads, the bus it writes to and
+  // the replay it creates (Service Authorization Reference: all three required).
+  operations.StartReplay = (r) => {
+    const i = r.input ?? {};
+    const destination = (i.Destination ?? {}) as Input;
+    return {
+      action: "events:StartReplay",
+      resources: [replay(i), name(i.EventSourceArn) ?? "*", name(destination.Arn) ?? "*"].filter(
+        (arn, at, all) => all.indexOf(arn) === at,
+      ),
+    };
+  };
   // PutEvents is authorised on every bus its entries name.
   operations.PutEvents = (r) => {
     const entries = Array.isArray(r.input?.Entries) ? (r.input.Entries as Input[]) : [];
